@@ -1,0 +1,34 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+# Each creates or refreshes the virtual environment, installs the package with its test extras, and
+# makes sure a Chromium exists. Re-running them is cheap: the install is skipped while pyproject.toml
+# is unchanged.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test bench docs clean
+
+setup: $(STAMP)
+	@bash scripts/ensure-chromium.sh $(PY)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/consent-audit audit fixtures/meta-2024/flow.yaml --out reports/meta-2024
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) benchmarks/overhead.py
+
+docs: setup
+	$(PY) -m auditor.docs
+
+clean:
+	rm -rf $(VENV) reports/*/

@@ -1,0 +1,47 @@
+"""The pipeline in one place: flow -> driver -> FlowTrace -> heuristics -> Report -> files.
+
+The CLI, the benchmark and the tests call these functions; none of them re-implements a stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.flow import Flow
+from auditor.report.model import Report, build_report
+from auditor.trace import FlowTrace
+
+
+@dataclass
+class AuditResult:
+    trace: FlowTrace
+    report: Report
+    run_dir: Path
+    files: dict[str, Path]
+
+
+def judge(trace: FlowTrace) -> Report:
+    """Heuristics and scoring on a trace: no browser, so saved traces can be re-scored any time."""
+    from heuristics.registry import metadata, run_all
+
+    findings, failures = run_all(trace)
+    return build_report(trace, findings, failures, metadata())
+
+
+def write_outputs(trace: FlowTrace, report: Report, run_dir: Path) -> dict[str, Path]:
+    from auditor.report.json_report import write_reports
+
+    trace.save(run_dir / "trace.json")
+    files = {"trace": run_dir / "trace.json"}
+    files.update(write_reports(report, run_dir))
+    return files
+
+
+def audit(flow: Flow, run_dir: Path, browser: str | None = None, include_baseline: bool = True) -> AuditResult:
+    from auditor.driver import run_flow
+
+    trace = run_flow(flow, run_dir, browser_path=browser, include_baseline=include_baseline)
+    report = judge(trace)
+    files = write_outputs(trace, report, run_dir)
+    return AuditResult(trace, report, run_dir, files)

@@ -1,0 +1,87 @@
+"""The JSON report, its published JSON Schema, and writing a run's reports to its folder.
+
+``report.json`` is ``Report`` as pydantic serialises it; ``schemas/report.schema.json`` is generated from
+the same model (``report_schema()``), so the two cannot drift without the schema test failing.
+Regenerate the committed schema with::
+
+    python -m auditor.report.json_report --write-schema      # or --check-schema in CI
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from auditor.atomic import write_text_atomic
+from auditor.report.html import render_html
+from auditor.report.markdown import render_markdown
+from auditor.report.model import REPORT_SCHEMA_VERSION, Report
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID = f"urn:consent-audit:schema:report:v{REPORT_SCHEMA_VERSION}"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json"
+REPORT_FILES = {"json": "report.json", "md": "report.md", "html": "report.html"}
+
+
+def render_json(report: Report) -> str:
+    return report.model_dump_json(indent=2)
+
+
+def report_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of report.json."""
+    schema = Report.model_json_schema()
+    # The default tool version would make the published schema change with every release.
+    schema["properties"]["tool_version"].pop("default", None)
+    schema.setdefault("description", "A consent-audit report (report.json): the verdict, the friction score and its "
+                      "breakdown, the measured effort of the goal path and the baseline, and the numbered findings.")
+    return {"$schema": JSON_SCHEMA_DIALECT, "$id": SCHEMA_ID, **schema}
+
+
+def schema_text() -> str:
+    return json.dumps(report_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> Path:
+    write_text_atomic(path, schema_text())
+    return path
+
+
+def write_reports(report: Report, run_dir: Path) -> dict[str, Path]:
+    """Write report.json, report.md and report.html into the run folder, each atomically.
+
+    Returns the paths keyed by format: ``{"json": ..., "md": ..., "html": ...}``.
+    """
+    run_dir = Path(run_dir)
+    rendered = {"json": render_json(report), "md": render_markdown(report), "html": render_html(report, run_dir)}
+    paths: dict[str, Path] = {}
+    for fmt, text in rendered.items():
+        paths[fmt] = run_dir / REPORT_FILES[fmt]
+        write_text_atomic(paths[fmt], text)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m auditor.report.json_report",
+                                     description="Write or check the published JSON Schema of report.json.")
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write-schema", action="store_true", help="(re)generate the schema file")
+    mode.add_argument("--check-schema", action="store_true", help="exit 1 if the schema file is stale")
+    parser.add_argument("path", nargs="?", type=Path, default=SCHEMA_PATH, help=f"default: {SCHEMA_PATH}")
+    args = parser.parse_args(argv)
+    if args.write_schema:
+        print(write_schema(args.path))
+        return 0
+    try:
+        current = args.path.read_text(encoding="utf-8")
+    except OSError:
+        current = ""
+    if current != schema_text():
+        print(f"{args.path} is stale: run python -m auditor.report.json_report --write-schema", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

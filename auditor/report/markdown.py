@@ -1,0 +1,206 @@
+"""The Markdown report: the same numbered breakdown as the terminal, for issues, pull requests and wikis.
+
+Every page-derived string goes through :func:`escape_md`: whitespace is collapsed to one line (so it cannot
+start a heading, list, quote or code block), Markdown punctuation is backslash-escaped (no emphasis, links,
+images or table cells), ``<``, ``>`` and ``&`` become HTML entities (no raw HTML, no entities of the page's
+choosing) and bare ``http://`` / ``www.`` autolinks are broken. Screenshot links are built from the run
+folder's relative paths, percent-encoded, and dropped when they are absolute or climb out of the folder.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from auditor.report.model import PathSummary, Report, ReportFinding
+
+# ASCII punctuation with a meaning in CommonMark / GFM inline or table syntax (and `$` for GitHub maths).
+# `.`, `-` and `+` only matter at the start of a line, and escaped text never starts one (see above).
+_MD_SPECIAL = frozenset("\\`*_{}[]()#!|~$")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_md(value: object) -> str:
+    """Untrusted text as literal, inline Markdown."""
+    text = " ".join(_CONTROL.sub(" ", "" if value is None else str(value)).split())
+    out = "".join(_HTML.get(ch) or (f"\\{ch}" if ch in _MD_SPECIAL else ch) for ch in text)
+    # GFM extended autolinks: scheme://, www. and e-mail addresses turn plain text into links; a backslash
+    # inside each breaks the pattern without changing what is displayed.
+    out = re.sub(r"(?<=[A-Za-z0-9]):(?=//)", r"\\:", out)
+    out = re.sub(r"(?i)\b(www)\.", r"\1\\.", out)
+    return out.replace("@", "\\@")
+
+
+def safe_relpath(path: str | None) -> str | None:
+    """A run-folder-relative evidence path as a URL, or None if it is not a plain relative path."""
+    if not path:
+        return None
+    p = path.replace("\\", "/")
+    if p.startswith("/") or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", p) or ".." in p.split("/"):
+        return None
+    return quote(p, safe="/-_.~")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _num(value: float | int | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}{unit}" if isinstance(value, float) else f"{value}{unit}"
+
+
+def _where(f: ReportFinding) -> str:
+    if f.step is None:
+        return f"whole flow ({f.path} path)"
+    return f"step {f.step} on the {f.path} path"
+
+
+def _image(path: str | None, alt: str) -> str | None:
+    url = safe_relpath(path)
+    return f"![{alt}]({url})" if url else None
+
+
+def _finding(f: ReportFinding) -> list[str]:
+    out = [f"### {f.number}. \\[{f.severity.upper()}\\] {escape_md(f.title)}", ""]
+    where = f"- **Where:** {_where(f)}"
+    if f.url:
+        where += f" — {escape_md(f.url)}"
+    if f.flow_line is not None:
+        where += f" (flow file line {f.flow_line})"
+    out.append(where)
+    if f.element_label:
+        out.append(f"- **Element:** “{escape_md(f.element_label)}”")
+    if f.detail:
+        out.append(f"- **Measured:** {escape_md(f.detail)}")
+    refs = []
+    if f.edpb:
+        refs.append("EDPB " + "; ".join(escape_md(e) for e in f.edpb))
+    if f.provisions:
+        refs.append("; ".join(escape_md(p) for p in f.provisions))
+    if f.why or refs:
+        why = escape_md(f.why)
+        if refs:
+            why += (" " if why else "") + "(" + " · ".join(refs) + ")"
+        out.append(f"- **Why it matters:** {why}")
+    if f.fix:
+        out.append(f"- **Fair design:** {escape_md(f.fix)}")
+    out.append(f"- **Points:** +{f.points:g} ({escape_md(f.heuristic)})")
+    alt = f"step {f.step}" if f.step else "screenshot"
+    img = _image(f.screenshot, alt if f.path == "goal" else f"{f.path} {alt}")
+    if img:
+        out += ["", img]
+    out.append("")
+    return out
+
+
+def _score_table(report: Report) -> list[str]:
+    out = ["| # | Heuristic | Severity | Points |", "|--:|---|---|--:|"]
+    for f in report.findings:
+        out.append(f"| {f.number} | {escape_md(f.heuristic)} | {f.severity} | {f.points:g} |")
+    total = f"{report.score_raw:g}"
+    if report.score_capped:
+        total += f" → {report.friction} (capped at 100)"
+    out.append(f"| | **Total** | | **{total}** |")
+    return out
+
+
+def _path_cell(path: PathSummary | None, i: int) -> str:
+    if path is None or i >= len(path.steps):
+        return ""
+    s = path.steps[i]
+    cell = escape_md(s.description or s.action)
+    url = safe_relpath(s.screenshot)
+    if url:
+        cell += f" ([screenshot]({url}))"
+    if s.error:
+        cell += f" — **failed:** {escape_md(s.error)}"
+    return cell
+
+
+def _paths(report: Report) -> list[str]:
+    by_kind = {p.kind: p for p in report.paths}
+    goal, base = by_kind.get("goal"), by_kind.get("baseline")
+    if goal is None and base is None:
+        return []
+
+    def head(p: PathSummary | None, name: str) -> str:
+        if p is None:
+            return f"{name} (not audited)"
+        return f"{name} ({p.status}, {_plural(len(p.steps), 'step')})"
+
+    out = ["## The two paths", "", f"| Step | {head(goal, 'Goal path')} | {head(base, 'Baseline')} |",
+           "|--:|---|---|"]
+    rows = max(len(goal.steps) if goal else 0, len(base.steps) if base else 0)
+    for i in range(rows):
+        out.append(f"| {i + 1} | {_path_cell(goal, i)} | {_path_cell(base, i)} |")
+    out.append("")
+    for p in (goal, base):
+        if p is not None and p.reason:
+            out += [f"{p.kind.capitalize()} path {p.status}: {escape_md(p.reason)}", ""]
+    return out
+
+
+def render_markdown(report: Report) -> str:
+    m = report.metrics
+    out = [f"# Consent audit: {escape_md(report.flow.name)} (goal: {escape_md(report.flow.goal)})", ""]
+    if report.status != "complete":
+        where = f" at step {report.failed_step}" if report.failed_step else ""
+        out += [f"> **Audit {report.status}{where}:** {escape_md(report.reason or 'unknown reason')}. "
+                "The score is a lower bound, not a verdict of low friction.", ""]
+    out += [f"**{escape_md(report.headline)}**", ""]
+
+    at_least = "at least " if report.friction_is_lower_bound else ""
+    score = f"**Friction {at_least}{report.friction}/100 ({report.band})** — {_plural(len(report.findings), 'finding')}"
+    if report.score_capped:
+        score += f"; {report.score_raw:g} points before the cap at 100"
+    out += [score + ".", ""]
+
+    out += [f"| Measure | Goal path ({escape_md(report.flow.goal)}) | Baseline |", "|---|--:|--:|"]
+    rows = [
+        ("steps", _num(m.goal_steps), _num(m.baseline_steps)),
+        ("clicks", _num(m.goal_clicks), _num(m.baseline_clicks)),
+        ("typed characters", _num(m.goal_typed_chars), _num(m.baseline_typed_chars)),
+        ("page loads", _num(m.goal_page_loads), _num(m.baseline_page_loads)),
+        ("trips to the mailbox", _num(m.goal_inbox_trips), "–"),
+        ("words to read", _num(m.goal_reading_words), "–"),
+        ("effort (seconds)", _num(m.goal_effort_s, " s"), _num(m.baseline_effort_s, " s")),
+    ]
+    out += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    out.append("")
+    if m.effort_ratio is not None:
+        out += [f"The goal path takes {m.effort_ratio:g}× the effort of the baseline.", ""]
+
+    out += ["## Findings", ""]
+    if report.findings:
+        for f in report.findings:
+            out += _finding(f)
+    else:
+        out += ["No findings." if report.status == "complete" else
+                "No findings in the part that was reached; this is not a verdict of low friction.", ""]
+
+    if report.status == "complete":
+        bottom = f"**In total: {_plural(m.goal_steps, 'step')} on the goal path"
+        if m.baseline_steps is not None:
+            bottom += f" against {m.baseline_steps} for the opposite choice"
+        out += [bottom + ".**", ""]
+
+    if report.findings:
+        out += ["## Score breakdown", ""] + _score_table(report) + [""]
+    out += _paths(report)
+
+    if report.warnings or report.heuristic_failures:
+        out += ["## Warnings", ""]
+        out += [f"- {escape_md(w)}" for w in report.warnings]
+        out += [f"- heuristic failed: {escape_md(h)}" for h in report.heuristic_failures]
+        out.append("")
+
+    meta = [f"consent-audit {escape_md(report.tool_version)}"]
+    if report.started_at:
+        meta.append(f"run {escape_md(report.started_at)}")
+    if report.browser.get("version"):
+        meta.append(f"{escape_md(report.browser.get('name', 'browser'))} {escape_md(report.browser['version'])}")
+    out += ["---", "", "_" + " · ".join(meta) + "_", ""]
+    return "\n".join(out)

@@ -1,0 +1,168 @@
+"""The terminal report: a numbered breakdown, read like a design-critique thread.
+
+Verdict first, then the score and the figures (goal path against the baseline), then one numbered entry per
+finding: the trick in one line, where it happens, what was measured, why it matters, what a fair design
+would do and what it costs in points. Ends with warnings.
+
+Every string that can come from an audited page is put into ``rich.text.Text`` objects (never parsed as
+console markup or emoji codes) after control characters are made visible, so a page cannot colour, move
+the cursor or rewrite the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from auditor.report.model import Metrics, Report, ReportFinding
+
+SEVERITY_STYLE = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium": "bold yellow",
+    "low": "cyan",
+    "info": "dim",
+}
+BAND_STYLE = {"none": "green", "low": "green", "moderate": "yellow", "high": "red", "extreme": "bold red"}
+
+# C0 controls except tab and newline, DEL and C1 controls: ESC sequences would drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: object) -> str:
+    """Page-derived text made safe for a terminal: control characters shown as \\xNN, never executed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "" if value is None else str(value))
+
+
+def _text(value: object, style: str = "") -> Text:
+    return Text(clean(value), style=style)
+
+
+def _num(value: float | int | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.1f}{unit}"
+    return f"{value}{unit}"
+
+
+def metric_rows(m: Metrics) -> list[tuple[str, str, str]]:
+    """(measure, goal path, baseline) as displayed; the baseline column is '–' when none was audited."""
+    return [
+        ("steps", _num(m.goal_steps), _num(m.baseline_steps)),
+        ("clicks", _num(m.goal_clicks), _num(m.baseline_clicks)),
+        ("typed characters", _num(m.goal_typed_chars), _num(m.baseline_typed_chars)),
+        ("page loads", _num(m.goal_page_loads), _num(m.baseline_page_loads)),
+        ("trips to the mailbox", _num(m.goal_inbox_trips), "–"),
+        ("words to read", _num(m.goal_reading_words), "–"),
+        ("effort (seconds)", _num(m.goal_effort_s, " s"), _num(m.baseline_effort_s, " s")),
+    ]
+
+
+def _metrics_table(report: Report) -> Table:
+    m = report.metrics
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("measure")
+    table.add_column(Text(f"goal ({clean(report.flow.goal)})"), justify="right", style="bold")
+    table.add_column("baseline", justify="right")
+    for label, goal, base in metric_rows(m):
+        table.add_row(label, goal, base)
+    if m.effort_ratio is not None:
+        table.caption = f"the goal path takes {m.effort_ratio:g}× the effort of the baseline"
+    return table
+
+
+def _where(f: ReportFinding) -> str:
+    if f.step is None:
+        return f"whole flow ({f.path} path)"
+    return f"step {f.step} on the {f.path} path"
+
+
+def _finding(console: Console, f: ReportFinding) -> None:
+    head = Text.assemble(
+        (f"{f.number}. ", "bold"),
+        (f"[{f.severity.upper()}]", SEVERITY_STYLE.get(f.severity, "")),
+        " ",
+        _text(f.title, "bold"),
+    )
+    console.print(head)
+    indent = "   "
+    where = Text.assemble(indent, (_where(f), "italic"))
+    if f.url:
+        where.append(" · ")
+        where.append(_text(f.url, "underline"))
+    if f.flow_line is not None:
+        where.append(f" (flow file line {f.flow_line})", style="dim")
+    console.print(where)
+    if f.element_label:
+        console.print(Text.assemble(indent, ("Element: ", "dim"), _text(f"“{f.element_label}”")))
+    if f.detail:
+        console.print(Text.assemble(indent, _text(f.detail)))
+    why = Text.assemble(indent, ("Why it matters: ", "bold"))
+    if f.why:
+        why.append(clean(f.why))
+    refs = []
+    if f.edpb:
+        refs.append("EDPB " + "; ".join(clean(e) for e in f.edpb))
+    if f.provisions:
+        refs.append("; ".join(clean(p) for p in f.provisions))
+    if refs:
+        why.append((" " if f.why else "") + "(" + " · ".join(refs) + ")", style="dim")
+    if f.why or refs:
+        console.print(why)
+    if f.fix:
+        console.print(Text.assemble(indent, ("Fair design: ", "bold green"), _text(f.fix)))
+    console.print(Text.assemble(indent, (f"+{f.points:g} points", "bold"), (f"  [{clean(f.heuristic)}]", "dim")))
+    console.print()
+
+
+def render_terminal(report: Report, console: Console) -> None:
+    title = Text.assemble(("consent-audit", "bold"), " · ", _text(report.flow.name, "bold"),
+                          " · goal: ", _text(report.flow.goal))
+    console.rule(title)
+    if report.status != "complete":
+        console.print(Text(f"AUDIT {report.status.upper()}", style="bold white on red"))
+    console.print(_text(report.headline, "bold"))
+    console.print()
+
+    at_least = "at least " if report.friction_is_lower_bound else ""
+    score = Text.assemble(("Friction ", "bold"),
+                          (f"{at_least}{report.friction}/100 ({report.band})",
+                           BAND_STYLE.get(report.band, "bold")))
+    detail = f"  {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}"
+    if report.score_capped:
+        detail += f", {report.score_raw:g} points before the cap at 100"
+    score.append(detail, style="dim")
+    console.print(score)
+    if report.friction_is_lower_bound:
+        console.print(Text("The audit did not finish: the score covers only the steps reached.", style="yellow"))
+    console.print(_metrics_table(report))
+    console.print()
+
+    if report.findings:
+        console.rule(Text("Findings", style="bold"), align="left")
+        for f in report.findings:
+            _finding(console, f)
+    else:
+        msg = ("No findings." if report.status == "complete"
+               else "No findings in the part that was reached; this is not a verdict of low friction.")
+        console.print(Text(msg, style="green" if report.status == "complete" else "yellow"))
+        console.print()
+
+    m = report.metrics
+    if report.status == "complete":
+        bottom = f"In total: {m.goal_steps} step{'s' if m.goal_steps != 1 else ''} on the goal path"
+        if m.baseline_steps is not None:
+            bottom += f" against {m.baseline_steps} for the opposite choice"
+        console.print(Text(bottom + ".", style="bold"))
+
+    if report.warnings or report.heuristic_failures:
+        console.rule(Text("Warnings", style="bold yellow"), align="left")
+        for w in report.warnings:
+            console.print(Text.assemble(" - ", _text(w)))
+        for h in report.heuristic_failures:
+            console.print(Text.assemble(" - heuristic failed: ", _text(h)))

@@ -1,0 +1,53 @@
+"""Takes a page snapshot in one ``page.evaluate`` and turns it into trace data.
+
+One round trip per snapshot, never one per element: the audit must cost little more than the clicks
+themselves (see benchmarks/overhead.py).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+
+from playwright.sync_api import ElementHandle, Page
+
+from auditor.colour import contrast_ratio, effective_background
+from auditor.trace import Element, Snapshot
+
+
+@lru_cache(maxsize=1)
+def snapshot_script() -> str:
+    return files("auditor").joinpath("js/snapshot.js").read_text(encoding="utf-8")
+
+
+def from_raw(raw: dict) -> tuple[Snapshot, int | None]:
+    elements = []
+    for e in raw.get("elements", []):
+        layers = e.pop("bg_layers", [])
+        e["background"] = effective_background(layers)
+        e["contrast"] = contrast_ratio(e.get("color", ""), layers, e.get("opacity", 1.0)) if e.get("name") else None
+        elements.append(Element.model_validate(e))
+    snap = Snapshot(url=raw.get("url", ""), title=raw.get("title", ""), viewport=raw["viewport"],
+                    page_width=raw.get("page_width", 0), page_height=raw.get("page_height", 0),
+                    text=raw.get("text", ""), elements=elements, truncated=raw.get("truncated", False))
+    return snap, raw.get("target_index")
+
+
+def take(page: Page, target: ElementHandle | None = None) -> tuple[Snapshot, int | None]:
+    """The page's snapshot and the index of ``target`` in it (None when not given or in a child frame)."""
+    return from_raw(page.evaluate(snapshot_script(), target))
+
+
+def match_by_box(snapshot: Snapshot, box: dict | None, tag: str | None) -> int | None:
+    """Finds an element by position, for targets inside child frames (their handles cannot cross)."""
+    if not box:
+        return None
+    best, best_d = None, 4.0
+    sx, sy = snapshot.viewport.x, snapshot.viewport.y
+    for e in snapshot.elements:
+        if e.box is None or (tag and e.tag != tag):
+            continue
+        d = abs(e.box.x - sx - box["x"]) + abs(e.box.y - sy - box["y"]) + abs(e.box.width - box["width"])
+        if d < best_d:
+            best, best_d = e.index, d
+    return best

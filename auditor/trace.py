@@ -1,0 +1,222 @@
+"""FlowTrace: everything the driver saw, as plain data.
+
+The trace is the only thing heuristics get. It must be loadable years later without a browser, so it is
+pure pydantic data serialised to ``trace.json``; evidence files (screenshots) are referenced by paths
+relative to the run folder, never embedded. Page-derived strings in here are untrusted: reporters escape
+them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TRACE_SCHEMA_VERSION = 1
+
+Status = Literal["complete", "incomplete", "goal-unreachable"]
+
+
+class _Data(BaseModel):
+    # Unknown keys are ignored so that a newer trace still loads in an older tool (forward compatibility).
+    model_config = ConfigDict(extra="ignore")
+
+
+class Box(_Data):
+    """A rectangle in CSS pixels, in page coordinates of the top document (scroll offset included)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def area(self) -> float:
+        return max(self.width, 0.0) * max(self.height, 0.0)
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.x + self.width / 2, self.y + self.height / 2)
+
+
+class Element(_Data):
+    """One interactive element (or form field) as a person would perceive it."""
+
+    index: int = Field(description="position in the snapshot's element list (document order)")
+    tag: str
+    role: str = ""
+    text: str = ""
+    name: str = Field("", description="accessible name (aria-label, label, text, title, alt)")
+    href: str | None = None
+    box: Box | None = None
+    visible: bool = True
+    in_viewport: bool = Field(False, description="intersects the first viewport without scrolling")
+    color: str = ""
+    background: str = Field("", description="effective background after compositing ancestors")
+    contrast: float | None = Field(None, description="WCAG 2 contrast ratio of text against background")
+    font_size: float = 0.0
+    font_weight: int = 400
+    opacity: float = Field(1.0, description="product of the element's and its ancestors' opacity")
+    text_decoration: str = ""
+    has_fill: bool = Field(False, description="own background differs from what is behind it")
+    has_border: bool = False
+    cursor: str = ""
+    in_prose: bool = Field(False, description="sits inside running text (a link within a paragraph)")
+    covered: bool = Field(False, description="another element is on top of its centre")
+    in_shadow: bool = False
+    in_iframe: bool = False
+    in_closed_details: bool = False
+    disabled: bool = False
+    # Form fields
+    type: str | None = None
+    label: str | None = None
+    placeholder: str | None = None
+    required: bool = False
+    minlength: int | None = None
+    maxlength: int | None = None
+    value: str | None = None
+    checked: bool | None = None
+    path: str = Field("", description="a CSS path, for locating the element in evidence")
+
+    @property
+    def label_text(self) -> str:
+        """What a person would call this element."""
+        return (self.name or self.text or self.label or self.placeholder or self.value or "").strip()
+
+    @property
+    def is_field(self) -> bool:
+        return self.tag in {"input", "textarea", "select"}
+
+
+class Snapshot(_Data):
+    url: str
+    title: str = ""
+    viewport: Box
+    page_width: float = 0
+    page_height: float = 0
+    text: str = Field("", description="visible text of the page, whitespace-collapsed")
+    elements: list[Element] = Field(default_factory=list)
+    truncated: bool = Field(False, description="element list or text was cut at the snapshot's limits")
+
+    @property
+    def first_screen(self) -> list[Element]:
+        return [e for e in self.elements if e.visible and e.in_viewport]
+
+    def element(self, index: int | None) -> Element | None:
+        if index is None or not (0 <= index < len(self.elements)):
+            return None
+        return self.elements[index]
+
+
+class Dialog(_Data):
+    kind: str
+    message: str
+    answer: str = "accept"
+
+
+class StepTrace(_Data):
+    """One step of a path: the page as the person saw it, what they did, and what it cost."""
+
+    number: int = Field(description="1-based position in its path")
+    action: str
+    spec: dict = Field(default_factory=dict, description="the step as written in the flow file")
+    flow_line: int | None = Field(None, description="line of this step in the flow file")
+    url: str = Field("", description="page URL when the step began")
+    url_after: str = ""
+    snapshot: Snapshot | None = Field(None, description="page state before the action")
+    target: int | None = Field(None, description="index of the acted-on element in the snapshot")
+    screenshot: str | None = Field(None, description="path relative to the run folder")
+    clicks: int = 0
+    typed_chars: int = 0
+    page_loads: int = 0
+    dialogs: list[Dialog] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    duration_ms: float = 0.0
+    error: str | None = None
+
+    @property
+    def target_element(self) -> Element | None:
+        return self.snapshot.element(self.target) if self.snapshot else None
+
+
+class PathTrace(_Data):
+    """The run of one path (the goal path or the baseline) from a fresh browser context."""
+
+    kind: Literal["goal", "baseline"]
+    start: str
+    steps: list[StepTrace] = Field(default_factory=list)
+    final: Snapshot | None = Field(None, description="the page after the last step")
+    final_screenshot: str | None = None
+    done: bool = False
+    status: Status = "incomplete"
+    reason: str | None = None
+    failure: Literal["flow-mismatch", "page-fault", "timeout", "interrupted"] | None = Field(
+        None, description="flow-mismatch: the flow file does not fit the page (bad input); the others: "
+        "the page or browser stopped the audit")
+    failed_step: int | None = None
+
+    @property
+    def clicks(self) -> int:
+        return sum(s.clicks for s in self.steps)
+
+    @property
+    def typed_chars(self) -> int:
+        return sum(s.typed_chars for s in self.steps)
+
+    @property
+    def page_loads(self) -> int:
+        return sum(s.page_loads for s in self.steps)
+
+    def snapshots(self) -> list[tuple[int, Snapshot]]:
+        """(step number, snapshot) for every page state seen, in order; the final page is numbered len+1."""
+        out: list[tuple[int, Snapshot]] = []
+        for s in self.steps:
+            if s.snapshot is not None:
+                out.append((s.number, s.snapshot))
+        if self.final is not None:
+            out.append((len(self.steps) + 1, self.final))
+        return out
+
+
+class FlowInfo(_Data):
+    name: str
+    goal: str
+    start: str
+    file: str | None = None
+    sha256: str | None = None
+
+
+class BrowserInfo(_Data):
+    name: str = "chromium"
+    version: str = ""
+    executable: str = ""
+    user_agent: str = ""
+    viewport: dict = Field(default_factory=dict)
+    locale: str = ""
+    timezone: str = ""
+
+
+class FlowTrace(_Data):
+    schema_version: int = TRACE_SCHEMA_VERSION
+    tool_version: str = ""
+    flow: FlowInfo
+    browser: BrowserInfo = Field(default_factory=BrowserInfo)
+    started_at: str = ""
+    ended_at: str = ""
+    goal: PathTrace
+    baseline: PathTrace | None = None
+
+    @property
+    def status(self) -> Status:
+        """The audit's status is the goal path's: a baseline failure only weakens comparisons."""
+        return self.goal.status
+
+    def save(self, path: Path) -> None:
+        from auditor.atomic import write_text_atomic
+
+        write_text_atomic(path, self.model_dump_json(indent=1))
+
+    @classmethod
+    def load(cls, path: Path) -> "FlowTrace":
+        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))

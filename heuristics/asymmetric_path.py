@@ -1,0 +1,111 @@
+"""asymmetric-path: saying no costs more than saying yes.
+
+What it does
+    Compares the goal path (object, reject, opt out...) with the baseline path to the opposite choice
+    (accept, close, keep), both run from a fresh browser context. It fires when the goal needs more clicks,
+    more typed characters or more page loads than the baseline:
+
+    - **high**: the goal needs 3 times the baseline's actions (clicks + fields filled + keys pressed) or
+      more, or any typing where the baseline needs none;
+    - **medium**: any other excess.
+
+    No baseline, or a baseline that did not complete, gives no finding: an asymmetry must be measured on
+    two finished paths (an unfinished goal path still counts, its figures are lower bounds).
+
+Why is this bad?
+    "It shall be as easy to withdraw as to give consent" (GDPR Art. 7(3)). When "Accept" is one click and
+    "Reject" is a settings page, three toggles and a save button, the design spends the person's patience
+    on one answer only. The CNIL fined Google EUR 150M and Facebook EUR 60M (Dec 2021) because "several
+    clicks are necessary to refuse all cookies, against just one to accept them". The EDPB calls it
+    *Longer than necessary* (4.4.2); California's CCPA regulations require *symmetry in choice*: the path
+    to the more privacy-protective option "shall not be longer or more difficult or time-consuming" than
+    the other (11 CCR §7004(a)(2)).
+
+What a fair design does
+    Gives both answers the same cost and the same place: "Object" next to "Close", "Reject all" next to
+    "Accept all", each one click.
+"""
+
+from __future__ import annotations
+
+from auditor.effort import path_effort
+from auditor.findings import Finding
+from auditor.trace import FlowTrace
+from heuristics.base import HeuristicMeta, finding
+from heuristics.path_length import goal_gerund, path_counts, plural
+
+HIGH_RATIO = 3.0
+
+META = HeuristicMeta(
+    id="asymmetric-path",
+    title="Saying no takes more clicks, typing or pages than saying yes",
+    severity="high",
+    measures="clicks, steps, typed characters, page loads and estimated seconds of the goal path "
+    "against the baseline path to the opposite choice",
+    why="Withdrawing or refusing must be as easy as agreeing (GDPR Art. 7(3)); a protective option that "
+    "takes more steps is the EDPB's 'Longer than necessary'. The CNIL fined Google and Facebook in 2021 "
+    "because refusing took several clicks and accepting one; California requires symmetry in choice.",
+    edpb=("4.4.2 Longer than necessary",),
+    provisions=("GDPR Art. 7(3)", "GDPR Art. 12(2)", "GDPR Art. 21(1)", "CCPA 11 CCR §7004(a)(2)"),
+    fix="Give both answers the same cost and the same place: one 'Object' button next to 'Close', "
+    "'Reject all' next to 'Accept all'.",
+    tags=("obstruction", "asymmetry", "effort"),
+)
+
+
+def _ratio(goal: int, baseline: int) -> float | None:
+    """goal / baseline, None when the baseline needs no action at all (the ratio is unbounded)."""
+    return round(goal / baseline, 2) if baseline else None
+
+
+def check(trace: FlowTrace) -> list[Finding]:
+    base_path = trace.baseline
+    if base_path is None or base_path.status != "complete":
+        return []
+    goal, base = path_counts(trace.goal), path_counts(base_path)
+
+    more = {k: goal[k] > base[k] for k in ("clicks", "typed_chars", "page_loads")}
+    if not any(more.values()):
+        return []
+
+    ratio = _ratio(goal["actions"], base["actions"])
+    typing_only_on_goal = goal["typed_chars"] > 0 and base["typed_chars"] == 0
+    many_more = (ratio is None and goal["actions"] > 0) or (ratio is not None and ratio >= HIGH_RATIO)
+    severity = "high" if many_more or typing_only_on_goal else "medium"
+
+    goal_s, base_s = path_effort(trace.goal).seconds, path_effort(base_path).seconds
+    complete = trace.goal.status == "complete"
+    at_least = "" if complete else "at least "
+    gerund = goal_gerund(trace.flow.goal)
+
+    def cost(c: dict) -> str:
+        s = f"{plural(c['actions'], 'action')} ({plural(c['clicks'], 'click')}"
+        if c["typed_chars"]:
+            s += f", {plural(c['typed_chars'], 'typed character')}"
+        return s + f") over {plural(c['steps'], 'step')} and {plural(c['page_loads'], 'page load')}"
+
+    detail = (f"{gerund} takes {at_least}{cost(goal)}, about {goal_s:g} s; the opposite choice takes "
+              f"{cost(base)}, about {base_s:g} s.")
+    if ratio is not None and ratio > 1:
+        detail += f" That is {ratio:g} times the actions."
+    if typing_only_on_goal:
+        detail += " Only the goal path asks the person to type."
+    if not complete:
+        detail += f" The goal path did not finish ({trace.goal.status}), so the real gap is larger."
+
+    measured = {f"goal_{k}": v for k, v in goal.items()}
+    measured.update({f"baseline_{k}": v for k, v in base.items()})
+    measured.update(action_ratio=ratio, goal_seconds=goal_s, baseline_seconds=base_s,
+                    more=[k for k, v in more.items() if v], typing_only_on_goal=typing_only_on_goal,
+                    goal_complete=complete)
+    if ratio is None:
+        title = f"{gerund} takes {at_least}{goal['actions']} actions; the opposite choice takes none"
+    elif ratio > 1:
+        title = f"{gerund} takes {at_least}{ratio:g}x the actions of the opposite choice"
+    else:
+        words = {"clicks": "clicks", "typed_chars": "typing", "page_loads": "page loads"}
+        title = (f"{gerund} needs more {' and '.join(words[k] for k, v in more.items() if v)} "
+                 f"than the opposite choice")
+    if typing_only_on_goal and ratio is not None and ratio > 1:
+        title += ", including typing the other does not need"
+    return [finding(META, severity=severity, title=title, detail=detail, path="goal", measured=measured)]

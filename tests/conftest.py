@@ -1,0 +1,39 @@
+"""Shared fixtures: the real browser against the real fixture sites, each audit run once per session."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The installed command, as a user runs it: exit code, stdout and stderr are what we assert on."""
+    exe = Path(sys.executable).with_name("consent-audit")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "auditor.cli"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout,
+                          env={**__import__("os").environ, "COLUMNS": "160", "NO_COLOR": "1"})
+
+
+@pytest.fixture(scope="session")
+def audit_fixture(tmp_path_factory):
+    """Audits a fixture flow once per session; returns (AuditResult) by flow folder name."""
+    from auditor.audit import audit
+    from auditor.flow import load_flow
+
+    cache: dict[str, object] = {}
+
+    def run(name: str, flow_file: str = "flow.yaml"):
+        key = f"{name}/{flow_file}"
+        if key not in cache:
+            out = tmp_path_factory.mktemp(name.replace("/", "-"))
+            cache[key] = audit(load_flow(FIXTURES / name / flow_file), out)
+        return cache[key]
+
+    return run
