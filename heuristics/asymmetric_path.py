@@ -98,9 +98,9 @@ def check(trace: FlowTrace) -> list[Finding]:
     measured.update(action_ratio=ratio, goal_seconds=goal_s, baseline_seconds=base_s,
                     more=[k for k, v in more.items() if v], typing_only_on_goal=typing_only_on_goal,
                     goal_complete=complete)
-    if ratio is None:
+    if ratio is None and goal["actions"]:
         title = f"{gerund} takes {at_least}{goal['actions']} actions; the opposite choice takes none"
-    elif ratio > 1:
+    elif ratio is not None and ratio > 1:
         title = f"{gerund} takes {at_least}{ratio:g}x the actions of the opposite choice"
     else:
         words = {"clicks": "clicks", "typed_chars": "typing", "page_loads": "page loads"}
