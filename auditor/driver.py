@@ -23,6 +23,7 @@ from playwright.sync_api import sync_playwright
 
 from auditor import __version__, snapshot
 from auditor.browser import BrowserChoice, launch, resolve_browser
+from auditor.evidence import EvidenceOptions
 from auditor.flow import Done, Flow, Locator, Step
 from auditor.locate import TargetNotFound, find
 from auditor.server import serve_folder
@@ -234,11 +235,14 @@ def _describe_done(done: Done) -> str:
 
 
 def _run_path(browser, flow: Flow, kind: str, start: str, steps: list[Step], done: Done,
-              run_dir: Path) -> tuple[PathTrace, dict]:
+              run_dir: Path, evidence: EvidenceOptions | None = None) -> tuple[PathTrace, dict]:
     s = flow.settings
     trace = PathTrace(kind=kind, start=start)
     context = browser.new_context(viewport=s.viewport, locale=s.locale, timezone_id=s.timezone,
-                                  accept_downloads=False, service_workers="block")
+                                  accept_downloads=False, service_workers="block",
+                                  **(evidence.context_options(run_dir, kind) if evidence else {}))
+    if evidence:
+        evidence.start(context)
     info = {}
     run = _PathRun(context, flow, kind, run_dir, time.monotonic() + s.flow_timeout)
     try:
@@ -281,6 +285,8 @@ def _run_path(browser, flow: Flow, kind: str, start: str, steps: list[Step], don
                             f"{done.timeout or s.step_timeout:g} s")
         return trace, info
     finally:
+        if evidence:
+            evidence.stop(context, run_dir, kind)
         try:
             context.close()
         except PlaywrightError:
@@ -315,7 +321,7 @@ def _start_url(start: str, served: str | None) -> str:
 
 
 def run_flow(flow: Flow, run_dir: Path, browser_path: str | None = None, headless: bool = True,
-             include_baseline: bool = True) -> FlowTrace:
+             include_baseline: bool = True, evidence: EvidenceOptions | None = None) -> FlowTrace:
     """Audits ``flow``: runs the goal path and the baseline, writing screenshots under ``run_dir``."""
     (run_dir / "screenshots").mkdir(parents=True, exist_ok=True)
     started = _now()
@@ -327,12 +333,13 @@ def run_flow(flow: Flow, run_dir: Path, browser_path: str | None = None, headles
         choice: BrowserChoice = resolve_browser(browser_path, pw)
         browser = launch(pw, choice, headless=headless)
         stack.callback(browser.close)
-        goal, info = _run_path(browser, flow, "goal", _start_url(flow.start, served), flow.path, flow.done, run_dir)
+        goal, info = _run_path(browser, flow, "goal", _start_url(flow.start, served), flow.path, flow.done, run_dir,
+                               evidence)
         baseline = None
         if include_baseline and flow.baseline is not None:
             b = flow.baseline
             baseline, _ = _run_path(browser, flow, "baseline", _start_url(b.start or flow.start, served), b.path,
-                                    b.done, run_dir)
+                                    b.done, run_dir, evidence)
         browser_info = BrowserInfo(version=browser.version, executable=choice.executable or "playwright-bundled",
                                    user_agent=info.get("user_agent", ""), viewport=flow.settings.viewport,
                                    locale=flow.settings.locale, timezone=flow.settings.timezone)
