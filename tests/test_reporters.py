@@ -240,3 +240,17 @@ def test_write_reports_writes_three_files(tmp_path):
     assert paths["md"].read_text(encoding="utf-8") == render_markdown(report)
     assert "data:image/png;base64," in paths["html"].read_text(encoding="utf-8")
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_whole_flow_finding_renders_everywhere(tmp_path):
+    report = make_report([make_finding(1, step=None, url=None, screenshot=None, element_label=None,
+                                       element_box=None, flow_line=None, title="Eight steps against one")])
+    assert "whole flow (goal path)" in terminal_text(report)
+    assert "whole flow (goal path)" in render_markdown(report)
+    html = render_html(report, tmp_path)
+    assert 'class="finding sev-high wide"' in html and "The whole flow (goal path)" in html
+
+
+def test_terminal_shows_bidi_overrides():
+    text = terminal_text(make_report([make_finding(1, title="abc\u202edcb")]))
+    assert "abc\\u202edcb" in text

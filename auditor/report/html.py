@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from auditor.report.model import Report
 from auditor.trace import Box
@@ -162,9 +162,8 @@ def _value(value: object) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True,
-                      default_for_string=True), undefined=StrictUndefined, trim_blocks=True,
-                      lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = _num
     env.filters["pct"] = lambda v: f"{v:.3f}%"
     env.filters["web_url"] = web_url
@@ -182,7 +181,7 @@ def render_html(report: Report, run_dir: Path) -> str:
 
     finding_shots = {f.number: focus(image(f.screenshot), f.screenshot, f.element_box)
                      for f in report.findings if f.screenshot}
-    step_shots = {(p.kind, s.number): whole(image(s.screenshot), s.screenshot, s.target_box)
+    step_shots = {f"{p.kind}-{s.number}": whole(image(s.screenshot), s.screenshot, s.target_box)
                   for p in report.paths for s in p.steps if s.screenshot}
     final_shots = {p.kind: whole(image(p.final_screenshot), p.final_screenshot, None)
                    for p in report.paths if p.final_screenshot}

@@ -15,6 +15,7 @@ import re
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -29,13 +30,15 @@ SEVERITY_STYLE = {
 }
 BAND_STYLE = {"none": "green", "low": "green", "moderate": "yellow", "high": "red", "extreme": "bold red"}
 
-# C0 controls except tab and newline, DEL and C1 controls: ESC sequences would drive the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL and C1 controls (ESC sequences would drive the terminal), and
+# bidirectional overrides (which would make text display in another order than it is).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(value: object) -> str:
     """Page-derived text made safe for a terminal: control characters shown as \\xNN, never executed."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "" if value is None else str(value))
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF
+                        else f"\\x{ord(m.group()):02x}", "" if value is None else str(value))
 
 
 def _text(value: object, style: str = "") -> Text:
@@ -71,8 +74,6 @@ def _metrics_table(report: Report) -> Table:
     table.add_column("baseline", justify="right")
     for label, goal, base in metric_rows(m):
         table.add_row(label, goal, base)
-    if m.effort_ratio is not None:
-        table.caption = f"the goal path takes {m.effort_ratio:g}× the effort of the baseline"
     return table
 
 
@@ -90,33 +91,28 @@ def _finding(console: Console, f: ReportFinding) -> None:
         _text(f.title, "bold"),
     )
     console.print(head)
-    indent = "   "
-    where = Text.assemble(indent, (_where(f), "italic"))
+    body: list[Text] = []
+    where = Text(_where(f), style="italic")
     if f.url:
         where.append(" · ")
         where.append(_text(f.url, "underline"))
     if f.flow_line is not None:
         where.append(f" (flow file line {f.flow_line})", style="dim")
-    console.print(where)
+    body.append(where)
     if f.element_label:
-        console.print(Text.assemble(indent, ("Element: ", "dim"), _text(f"“{f.element_label}”")))
+        body.append(Text.assemble(("Element: ", "dim"), _text(f"“{f.element_label}”")))
     if f.detail:
-        console.print(Text.assemble(indent, _text(f.detail)))
-    why = Text.assemble(indent, ("Why it matters: ", "bold"))
-    if f.why:
-        why.append(clean(f.why))
-    refs = []
-    if f.edpb:
-        refs.append("EDPB " + "; ".join(clean(e) for e in f.edpb))
-    if f.provisions:
-        refs.append("; ".join(clean(p) for p in f.provisions))
-    if refs:
-        why.append((" " if f.why else "") + "(" + " · ".join(refs) + ")", style="dim")
+        body.append(_text(f.detail))
+    refs = [f"EDPB {clean(e)}" for e in f.edpb] + [clean(p) for p in f.provisions]
     if f.why or refs:
-        console.print(why)
+        body.append(Text.assemble(("Why it matters: ", "bold"), _text(f.why)))
+    if refs:
+        body.append(Text(" · ".join(refs), style="dim"))
     if f.fix:
-        console.print(Text.assemble(indent, ("Fair design: ", "bold green"), _text(f.fix)))
-    console.print(Text.assemble(indent, (f"+{f.points:g} points", "bold"), (f"  [{clean(f.heuristic)}]", "dim")))
+        body.append(Text.assemble(("Fair design: ", "bold green"), _text(f.fix)))
+    body.append(Text.assemble((f"+{f.points:g} points", "bold"), (f"  [{clean(f.heuristic)}]", "dim")))
+    for line in body:
+        console.print(Padding(line, (0, 0, 0, 3), expand=False))
     console.print()
 
 
@@ -141,6 +137,9 @@ def render_terminal(report: Report, console: Console) -> None:
     if report.friction_is_lower_bound:
         console.print(Text("The audit did not finish: the score covers only the steps reached.", style="yellow"))
     console.print(_metrics_table(report))
+    if report.metrics.effort_ratio is not None:
+        console.print(Text(f"The goal path takes {report.metrics.effort_ratio:g}× the effort of the baseline.",
+                           style="italic"))
     console.print()
 
     if report.findings:
@@ -162,7 +161,11 @@ def render_terminal(report: Report, console: Console) -> None:
 
     if report.warnings or report.heuristic_failures:
         console.rule(Text("Warnings", style="bold yellow"), align="left")
+        items = Table.grid(padding=(0, 1))
+        items.add_column(width=2, justify="right")
+        items.add_column()
         for w in report.warnings:
-            console.print(Text.assemble(" - ", _text(w)))
+            items.add_row("-", _text(w))
         for h in report.heuristic_failures:
-            console.print(Text.assemble(" - heuristic failed: ", _text(h)))
+            items.add_row("-", Text.assemble("heuristic failed: ", _text(h)))
+        console.print(items)
