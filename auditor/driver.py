@@ -161,6 +161,7 @@ def _run_step(run: _PathRun, step: Step, number: int, trace: PathTrace) -> None:
     if step.locator is not None:
         try:
             target = find(run.page, step.locator, timeout_s)
+            record.find_ms = round((time.monotonic() - started) * 1000, 1)
             record.warnings.extend(target.warnings)
         except TargetNotFound as exc:
             missing = exc
@@ -182,7 +183,9 @@ def _run_step(run: _PathRun, step: Step, number: int, trace: PathTrace) -> None:
     trace.steps.append(record)
     if missing is not None:
         raise missing
+    acting = time.monotonic()
     _act(run, step, target, timeout_s)
+    record.action_ms = round((time.monotonic() - acting) * 1000, 1)
     _settle(run, timeout_s)
     record.url_after = run.page.url
     record.clicks = _CLICKS.get(step.action, 0) + len(run.dialogs)

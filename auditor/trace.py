@@ -133,6 +133,9 @@ class StepTrace(_Data):
     dialogs: list[Dialog] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     duration_ms: float = 0.0
+    find_ms: float | None = Field(None, description="time spent waiting for the target to become visible")
+    action_ms: float | None = Field(None, description="time the action took, including waiting for its "
+                                    "target to become enabled (a countdown or a disabled button)")
     error: str | None = None
 
     @property
