@@ -38,10 +38,12 @@ def write_outputs(trace: FlowTrace, report: Report, run_dir: Path) -> dict[str, 
     return files
 
 
-def audit(flow: Flow, run_dir: Path, browser: str | None = None, include_baseline: bool = True) -> AuditResult:
+def audit(flow: Flow, run_dir: Path, browser: str | None = None, include_baseline: bool = True,
+          evidence=None) -> AuditResult:
+    """``evidence`` (auditor.evidence.EvidenceOptions) asks for a Playwright trace, video or HAR."""
     from auditor.driver import run_flow
 
-    trace = run_flow(flow, run_dir, browser_path=browser, include_baseline=include_baseline)
+    trace = run_flow(flow, run_dir, browser_path=browser, include_baseline=include_baseline, evidence=evidence)
     report = judge(trace)
     files = write_outputs(trace, report, run_dir)
     return AuditResult(trace, report, run_dir, files)

@@ -40,7 +40,10 @@ console = Console()
 err = Console(stderr=True)
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
-OWNED_OUTPUTS = ("report.json", "report.md", "report.html", "trace.json")
+OWNED_OUTPUTS = ("report.json", "report.md", "report.html", "trace.json", "report.sarif", "junit.xml",
+                 "manifest.json", "goal.trace.zip", "baseline.trace.zip")
+OWNED_FOLDERS = {"screenshots": "*.png", "video": "*.webm", "har": "*.har"}
+FORMATS = ("sarif", "junit")
 
 
 class BadInput(Exception):
@@ -72,10 +75,10 @@ def _prepare_run_dir(run_dir: Path) -> None:
                        "expected a folder this user can create files in (--out DIR)") from None
     for name in OWNED_OUTPUTS:
         (run_dir / name).unlink(missing_ok=True)
-    shots = run_dir / "screenshots"
-    if shots.is_dir():
-        for png in shots.glob("*.png"):
-            png.unlink()
+    for folder, pattern in OWNED_FOLDERS.items():
+        if (run_dir / folder).is_dir():
+            for old in (run_dir / folder).rglob(pattern):
+                old.unlink()
 
 
 def _save_log() -> Path:
@@ -94,13 +97,16 @@ def _guard(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         from auditor.browser import BrowserNotFound
+        from auditor.config import ConfigError
+        from auditor.diff import DiffInputError
         from auditor.flow import FlowError
+        from auditor.store import StoreError
 
         try:
             return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
-        except (FlowError, BadInput, BrowserNotFound) as exc:
+        except (FlowError, BadInput, BrowserNotFound, ConfigError, StoreError, DiffInputError) as exc:
             _fail(Exit.BAD_INPUT, str(exc))
         except KeyboardInterrupt:
             _fail(Exit.INCOMPLETE, "interrupted; the run folder keeps what was captured")
@@ -143,6 +149,13 @@ def _mismatch_message(trace) -> str:
             "check the locator or done condition against the page (screenshot in the run folder)")
 
 
+def _validate_formats(value: Optional[list[str]]) -> Optional[list[str]]:
+    for v in value or []:
+        if v not in FORMATS:
+            raise typer.BadParameter(f"{v!r}: expected one of {', '.join(FORMATS)}")
+    return list(dict.fromkeys(value)) if value else value
+
+
 def _validate_severity(value: Optional[str]) -> Optional[str]:
     if value is not None and value not in SEVERITIES:
         raise typer.BadParameter(f"expected one of {', '.join(SEVERITIES)}")
@@ -161,25 +174,78 @@ def audit(
                                           help="exit 1 on any finding of this severity or higher"),
     no_baseline: bool = typer.Option(False, "--no-baseline", help="skip the opposite choice"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the headline and score"),
+    formats: Optional[list[str]] = typer.Option(None, "--format", "-f", callback=_validate_formats,
+                                                help="also write report.sarif (sarif) or junit.xml (junit); "
+                                                     "repeatable"),
+    playwright_trace: bool = typer.Option(False, "--playwright-trace",
+                                          help="record a Playwright trace per path (<path>.trace.zip)"),
+    video: bool = typer.Option(False, "--video", help="record a video per path (video/<path>-NN.webm)"),
+    har: bool = typer.Option(False, "--har", help="record the network traffic per path (har/<path>.har)"),
+    store: Optional[str] = typer.Option(None, "--store",
+                                        help="run store: SQLite file or sqlite:///path "
+                                             "(default reports/consent-audit.db)"),
+    no_store: bool = typer.Option(False, "--no-store", help="do not record this run in the run store"),
 ) -> None:
     """Audit a scripted opt-out flow in a real browser and print the numbered breakdown."""
     from auditor.audit import audit as run_audit
+    from auditor.config import load_settings
+    from auditor.evidence import EvidenceOptions
     from auditor.flow import load_flow
     from auditor.report.terminal import render_terminal
 
+    settings = load_settings()
+    max_friction = max_friction if max_friction is not None else settings.max_friction
+    fail_on = fail_on or settings.fail_on
+    formats = formats or settings.formats
     flow = load_flow(flow_file)
     run_dir = out or _default_run_dir(flow_file)
     _prepare_run_dir(run_dir)
+    evidence = EvidenceOptions(playwright_trace=playwright_trace, video=video, har=har)
     with console.status(f"Auditing {escape(flow.name)} in Chromium..."):
-        result = run_audit(flow, run_dir, browser=browser, include_baseline=not no_baseline)
+        try:
+            result = run_audit(flow, run_dir, browser=browser, include_baseline=not no_baseline, evidence=evidence)
+        except Exception as exc:
+            if video and "ffmpeg" in str(exc):
+                raise BadInput("--video needs Playwright's ffmpeg, which is not installed "
+                               "('playwright install ffmpeg'); run without --video") from None
+            raise
     if quiet:
         console.print(f"{escape(result.report.headline)}\nFriction {result.report.friction}/100", highlight=False)
     else:
         render_terminal(result.report, console)
-    console.print(f"Reports in {escape(str(run_dir))}: report.html, report.md, report.json, trace.json",
-                  highlight=False)
+    written, digest = _finish_run(result.trace, result.report, run_dir, formats, fail_on, max_friction,
+                                  None if no_store else (store or settings.store or ""), flow_file)
+    console.print(f"Reports in {escape(str(run_dir))}: {', '.join(written)}", highlight=False, soft_wrap=True)
+    console.print(f"manifest sha256: {digest}", highlight=False, soft_wrap=True)
     outcome = _outcome(result.report, result.trace)
     raise typer.Exit(int(outcome if outcome is not None else _gate(result.report, max_friction, fail_on)))
+
+
+def _finish_run(trace, report, run_dir: Path, formats, fail_on, max_friction, store,
+                flow_file) -> tuple[list[str], str]:
+    """Extra formats, the evidence manifest (last, over every file) and the run store record."""
+    from auditor.evidence import tidy_videos, write_manifest
+    from auditor.store import StoreError, record_run
+
+    written = ["report.html", "report.md", "report.json", "trace.json"]
+    if "sarif" in (formats or []):
+        from auditor.report.sarif import write_sarif
+
+        written.append(write_sarif(report, run_dir).name)
+    if "junit" in (formats or []):
+        from auditor.report.junit import write_junit
+
+        written.append(write_junit(report, run_dir, fail_on=fail_on, max_friction=max_friction).name)
+    tidy_videos(run_dir)
+    digest = write_manifest(run_dir, trace, flow_file=flow_file)
+    written.append("manifest.json")
+    if store is not None:
+        try:
+            record_run(store, report, run_dir, manifest_sha256=digest)
+        except StoreError as exc:
+            err.print(f"[yellow]warning:[/] the run was not recorded in the run store: {escape(str(exc))}",
+                      highlight=False)
+    return written, digest
 
 
 @app.command()
@@ -189,8 +255,13 @@ def rescore(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write reports here (default: beside the trace)"),
     max_friction: Optional[int] = typer.Option(None, "--max-friction", min=0, max=100),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", callback=_validate_severity),
+    formats: Optional[list[str]] = typer.Option(None, "--format", "-f", callback=_validate_formats,
+                                                help="also write report.sarif (sarif) or junit.xml (junit)"),
 ) -> None:
-    """Re-run the current heuristics on a saved trace, without a browser."""
+    """Re-run the current heuristics on a saved trace, without a browser.
+
+    The reports (and the folder's manifest.json) are rewritten; pass --out to keep the original run
+    folder untouched as evidence."""
     from pydantic import ValidationError
 
     from auditor.audit import judge
@@ -206,13 +277,117 @@ def rescore(
         first = str(exc).strip().splitlines()
         raise BadInput(f"{trace_file}: not a consent-audit trace.json ({first[0] if first else exc}); "
                        "expected the trace.json written by 'consent-audit audit'") from None
+    from auditor.config import load_settings
+
+    settings = load_settings()
+    max_friction = max_friction if max_friction is not None else settings.max_friction
+    fail_on = fail_on or settings.fail_on
+    formats = formats or settings.formats
     report = judge(trace)
     run_dir = out or trace_file.parent
     if out is not None:
         _prepare_run_dir(out)
+        _copy_evidence(trace_file.parent, out, trace)
     write_reports(report, run_dir)
     render_terminal(report, console)
+    written, digest = _finish_run(trace, report, run_dir, formats, fail_on, max_friction, None, None)
+    console.print(f"Reports in {escape(str(run_dir))}: {', '.join(written)}", highlight=False, soft_wrap=True)
+    console.print(f"manifest sha256: {digest}", highlight=False, soft_wrap=True)
     raise typer.Exit(int(_gate(report, max_friction, fail_on)))
+
+
+def _copy_evidence(src: Path, dst: Path, trace) -> None:
+    """The trace and its screenshots into a new folder, so the rescored reports can show them."""
+    import shutil
+
+    trace.save(dst / "trace.json")
+    src_root = src.resolve()
+    rels = {s.screenshot for p in (trace.goal, trace.baseline) if p for s in p.steps if s.screenshot}
+    rels |= {p.final_screenshot for p in (trace.goal, trace.baseline) if p and p.final_screenshot}
+    for rel in sorted(rels):
+        source = (src_root / rel).resolve()
+        if source.is_relative_to(src_root) and source.is_file() and source != (dst / rel).resolve():
+            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, dst / rel)
+
+
+@app.command()
+@_guard
+def verify(
+    run_dir: Path = typer.Argument(..., help="a run folder with manifest.json"),
+    expect: Optional[str] = typer.Option(None, "--expect", help="the manifest sha256 printed at the end of the run"),
+) -> None:
+    """Re-hash a run folder against its manifest.json: exit 0 intact, 1 altered, 2 no manifest."""
+    from auditor.evidence import NoManifest
+    from auditor.evidence import verify as verify_folder
+
+    try:
+        result = verify_folder(run_dir)
+    except NoManifest as exc:
+        raise BadInput(str(exc)) from None
+    problems = [("missing", result.missing), ("added", result.added), ("changed", result.changed)]
+    for label, names in problems:
+        for name in names:
+            console.print(f"{label}: {escape(name)}", highlight=False)
+    manifest_ok = expect is None or expect.strip().lower() == result.manifest_sha256
+    if not manifest_ok:
+        console.print(f"changed: manifest.json (sha256 {result.manifest_sha256}, expected {escape(expect or '')})",
+                      highlight=False)
+    console.print(f"manifest sha256: {result.manifest_sha256}", highlight=False, soft_wrap=True)
+    if result.intact and manifest_ok:
+        console.print(f"intact: every file of {escape(str(run_dir))} matches its manifest", highlight=False)
+        raise typer.Exit(int(Exit.DONE))
+    counts = ", ".join(f"{len(names)} {label}" for label, names in problems)
+    err.print(f"verify: {escape(str(run_dir))} does not match its manifest ({counts}"
+              f"{'' if manifest_ok else ', manifest altered'})", highlight=False)
+    raise typer.Exit(int(Exit.GATE))
+
+
+@app.command("diff")
+@_guard
+def diff_cmd(
+    run_a: Path = typer.Argument(..., help="the earlier run folder (or its report.json)"),
+    run_b: Path = typer.Argument(..., help="the later run folder (or its report.json)"),
+    markdown: Optional[Path] = typer.Option(None, "--markdown", help="also write the diff as Markdown to FILE"),
+) -> None:
+    """What changed between two audits of the same flow: findings, metrics and friction."""
+    from auditor.atomic import write_text_atomic
+    from auditor.diff import diff_runs, render_markdown
+    from auditor.diff import render_terminal as render_diff
+
+    result = diff_runs(run_a, run_b)
+    render_diff(result, console)
+    if markdown is not None:
+        try:
+            write_text_atomic(markdown, render_markdown(result))
+        except OSError as exc:
+            raise BadInput(f"cannot write {markdown} ({exc.strerror or exc})") from None
+        console.print(f"Markdown diff in {escape(str(markdown))}", highlight=False)
+
+
+@app.command()
+@_guard
+def history(
+    flow: str = typer.Argument(..., help="a flow name or flow file path"),
+    store: Optional[str] = typer.Option(None, "--store", help="run store (default reports/consent-audit.db)"),
+) -> None:
+    """List a flow's audits over time from the run store."""
+    from auditor.config import load_settings
+    from auditor.store import history as load_history
+    from auditor.store import store_path
+
+    location = store or load_settings().store or ""
+    rows = load_history(location, flow)
+    if not rows:
+        console.print(f"No audits of {escape(flow)} in {escape(str(store_path(location)))}", highlight=False)
+        return
+    table = Table(title=f"Audits of {escape(rows[-1].flow_name)}")
+    for column in ("#", "time (UTC)", "status", "friction", "findings", "run folder"):
+        table.add_column(column, justify="right" if column in ("#", "friction", "findings") else "left")
+    for r in rows:
+        table.add_row(str(r.id), r.started_at or r.recorded_at, r.status, str(r.friction), str(r.findings),
+                      escape(r.run_dir or ""))
+    console.print(table)
 
 
 @app.command("heuristics")

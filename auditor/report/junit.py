@@ -1,0 +1,113 @@
+"""JUnit XML (junit.xml): one testcase per heuristic, a failure per finding at or above the gate.
+
+CI systems that read JUnit (GitLab, Jenkins, Azure, GitHub test reporters) then show which rule failed
+and why. Findings below the gate are listed in the testcase's system-out. Two more testcases carry the
+whole-audit gates: ``audit-complete`` (an incomplete audit is an error, never a pass) and
+``friction-score`` (the --max-friction gate, when set).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from auditor.findings import SEVERITY_ORDER
+from auditor.report.model import Report
+
+DEFAULT_GATE = "medium"
+# XML 1.0 cannot carry most control characters, even escaped; page text may contain them.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: object) -> str:
+    return _INVALID_XML.sub("\ufffd", str(text))
+
+
+def _finding_text(f) -> str:
+    where = f"step {f.step} of the {f.path} path" if f.step else f"the {f.path} path"
+    lines = [f"{f.number}. [{f.severity.upper()}] {f.title}", f"   at {where}" + (f" ({f.url})" if f.url else ""),
+             f"   {f.detail}"]
+    if f.flow_line:
+        lines.append(f"   flow file line {f.flow_line}")
+    if f.fix:
+        lines.append(f"   fair design: {f.fix}")
+    return "\n".join(lines)
+
+
+def build_junit(report: Report, fail_on: str | None = None, max_friction: int | None = None,
+                meta: dict | None = None) -> ET.Element:
+    if meta is None:
+        from heuristics.registry import metadata
+
+        meta = metadata()
+    gate = fail_on or DEFAULT_GATE
+    classname = f"consent-audit.{report.flow.name}"
+    suite = ET.Element("testsuite", name=_clean(f"consent-audit: {report.flow.name}"))
+    failures = errors = tests = 0
+
+    def case(name: str) -> ET.Element:
+        nonlocal tests
+        tests += 1
+        return ET.SubElement(suite, "testcase", classname=_clean(classname), name=_clean(name), time="0")
+
+    c = case("audit-complete")
+    if report.status != "complete":
+        errors += 1
+        e = ET.SubElement(c, "error", message=_clean(f"audit {report.status}: {report.reason or 'unknown reason'}"),
+                          type="incomplete")
+        e.text = _clean("The figures cover only what was reached; they are not a verdict of low friction.")
+    if max_friction is not None:
+        c = case("friction-score")
+        if report.friction > max_friction:
+            failures += 1
+            ET.SubElement(c, "failure", type="max-friction",
+                          message=_clean(f"friction {report.friction} is above --max-friction {max_friction}")).text = \
+                _clean("\n".join(_finding_text(f) for f in report.findings))
+    ids = sorted(set(meta) | {f.heuristic for f in report.findings})
+    for hid in ids:
+        c = case(hid)
+        mine = [f for f in report.findings if f.heuristic == hid]
+        below = []
+        for f in mine:
+            if SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[gate]:
+                failures += 1
+                ET.SubElement(c, "failure", type=f.severity,
+                              message=_clean(f"finding {f.number} [{f.severity}]: {f.title}")).text = \
+                    _clean(_finding_text(f))
+            else:
+                below.append(f)
+        if below:
+            ET.SubElement(c, "system-out").text = _clean(
+                f"below the gate ({gate}):\n" + "\n".join(_finding_text(f) for f in below))
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", "0")
+    if report.started_at:
+        suite.set("timestamp", report.started_at)
+    props = ET.Element("properties")
+    for name, value in (("friction", report.friction), ("status", report.status), ("gate", gate),
+                        ("flow", report.flow.file or report.flow.name), ("start", report.flow.start)):
+        ET.SubElement(props, "property", name=name, value=_clean(value))
+    suite.insert(0, props)
+    root = ET.Element("testsuites", name="consent-audit", tests=str(tests), failures=str(failures),
+                      errors=str(errors))
+    root.append(suite)
+    return root
+
+
+def render_junit(report: Report, fail_on: str | None = None, max_friction: int | None = None,
+                 meta: dict | None = None) -> str:
+    root = build_junit(report, fail_on, max_friction, meta)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_junit(report: Report, run_dir: Path, fail_on: str | None = None, max_friction: int | None = None,
+                meta: dict | None = None) -> Path:
+    from auditor.atomic import write_text_atomic
+
+    path = Path(run_dir) / "junit.xml"
+    write_text_atomic(path, render_junit(report, fail_on, max_friction, meta))
+    return path

@@ -1,0 +1,126 @@
+"""SARIF 2.1.0 (report.sarif): findings as code-scanning results, located in the flow file.
+
+One result per finding; ``ruleId`` is the heuristic id; rules come from the heuristics registry (title,
+why it matters, EDPB category and legal provisions). A result's location is a repository path: the flow
+file relative to the current folder and the line of the step in it, so GitHub code scanning annotates the
+flow file. Page URLs, the path and the step go in the result's ``properties``; page text is only data.
+Validated against the official schema (schemas/sarif-2.1.0-rtm.5.json) in the tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from auditor.report.model import Report
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "heuristics.md"
+
+
+def _help_uri(meta, docs_base: str | None) -> str:
+    """An absolute URI for the rule's documentation (SARIF requires one)."""
+    anchor = meta.help_url.split("#", 1)[1] if "#" in meta.help_url else meta.id
+    if docs_base:
+        return f"{docs_base.rstrip('/')}/heuristics.md#{anchor}"
+    return f"{DOCS.as_uri()}#{anchor}"
+
+
+def _flow_uri(report: Report, cwd: Path) -> str | None:
+    if not report.flow.file:
+        return None
+    path = Path(report.flow.file)
+    try:
+        rel = os.path.relpath(path.resolve(), cwd.resolve())
+    except ValueError:  # another drive on Windows
+        return path.resolve().as_uri()
+    if rel == ".." or rel.startswith(("../", "..\\")):  # outside the repository: an absolute file URI
+        return path.resolve().as_uri()
+    return Path(rel).as_posix()
+
+
+def _rule(meta, docs_base: str | None) -> dict:
+    return {
+        "id": meta.id,
+        "name": "".join(part.capitalize() for part in meta.id.split("-")),
+        "shortDescription": {"text": meta.title},
+        "fullDescription": {"text": meta.why},
+        "help": {"text": f"{meta.measures}\n\nFair design: {meta.fix}",
+                 "markdown": f"{meta.measures}\n\n**Fair design:** {meta.fix}"},
+        "helpUri": _help_uri(meta, docs_base),
+        "defaultConfiguration": {"level": LEVELS.get(meta.severity, "warning")},
+        "properties": {"severity": meta.severity, "edpb": list(meta.edpb), "provisions": list(meta.provisions),
+                       "tags": ["consent", "deceptive-design", *meta.tags], "version": meta.version},
+    }
+
+
+def build_sarif(report: Report, meta: dict | None = None, cwd: Path | None = None,
+                docs_base: str | None = None) -> dict:
+    if meta is None:
+        from heuristics.registry import metadata
+
+        meta = metadata()
+    cwd = cwd or Path.cwd()
+    rule_ids = sorted(set(meta) | {f.heuristic for f in report.findings})
+    rules = []
+    for rid in rule_ids:
+        if rid in meta:
+            rules.append(_rule(meta[rid], docs_base))
+        else:  # a heuristic no longer installed (re-scored elsewhere): still a valid rule
+            rules.append({"id": rid, "shortDescription": {"text": rid}})
+    index = {rid: i for i, rid in enumerate(rule_ids)}
+    flow_uri = _flow_uri(report, cwd)
+    results = []
+    for f in report.findings:
+        result = {
+            "ruleId": f.heuristic,
+            "ruleIndex": index[f.heuristic],
+            "level": LEVELS.get(f.severity, "warning"),
+            "message": {"text": f"{f.title}. {f.detail}".strip()},
+            "partialFingerprints": {"consentAudit/v1": hashlib.sha256(
+                json.dumps([report.flow.name, f.heuristic, f.path, f.step, f.element_label or ""]).encode()
+            ).hexdigest()},
+            "properties": {"severity": f.severity, "points": f.points, "path": f.path, "step": f.step,
+                           "url": f.url, "element": f.element_label, "screenshot": f.screenshot,
+                           "measured": f.measured, "fix": f.fix, "edpb": f.edpb, "provisions": f.provisions,
+                           "finding": f.number},
+        }
+        if flow_uri is not None:
+            region = {"startLine": f.flow_line if f.flow_line and f.flow_line > 0 else 1}
+            result["locations"] = [{
+                "physicalLocation": {"artifactLocation": {"uri": flow_uri}, "region": region},
+                "message": {"text": f"step {f.step} of the {f.path} path" if f.step else f"the {f.path} path"},
+            }]
+        results.append(result)
+    run: dict = {
+        "tool": {"driver": {"name": "consent-audit", "version": report.tool_version,
+                            "semanticVersion": report.tool_version, "rules": rules}},
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {"flow": report.flow.name, "goal": report.flow.goal, "status": report.status,
+                       "friction": report.friction, "band": report.band, "start": report.flow.start},
+    }
+    invocation: dict = {"executionSuccessful": report.status == "complete"}
+    if report.status != "complete":
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": f"audit {report.status}: {report.reason or 'unknown reason'}"}}]
+    run["invocations"] = [invocation]
+    if flow_uri is not None:
+        run["artifacts"] = [{"location": {"uri": flow_uri}, "roles": ["analysisTarget"]}]
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def render_sarif(report: Report, meta: dict | None = None, cwd: Path | None = None) -> str:
+    return json.dumps(build_sarif(report, meta, cwd), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_sarif(report: Report, run_dir: Path, meta: dict | None = None, cwd: Path | None = None) -> Path:
+    from auditor.atomic import write_text_atomic
+
+    path = Path(run_dir) / "report.sarif"
+    write_text_atomic(path, render_sarif(report, meta, cwd))
+    return path
