@@ -201,4 +201,17 @@ def render_html(report: Report, run_dir: Path) -> str:
         report=report, m=m, metric_rows=metric_rows, finding_shots=finding_shots, step_shots=step_shots,
         final_shots=final_shots, goal=paths.get("goal"), baseline=paths.get("baseline"), scale=scale,
         points_by_finding={f.number: f.points for f in report.findings},
+        evidence_files=evidence_files(run_dir),
     )
+
+
+EVIDENCE_PATTERNS = ("*.trace.zip", "har/*.har", "video/*.webm", "video/*/*.webm")
+
+
+def evidence_files(run_dir: Path) -> list[str]:
+    """Playwright traces, HAR files and videos present in the run folder (names chosen by the tool)."""
+    root = Path(run_dir)
+    found: set[str] = set()
+    for pattern in EVIDENCE_PATTERNS:
+        found |= {p.relative_to(root).as_posix() for p in root.glob(pattern) if p.is_file()}
+    return sorted(found)
