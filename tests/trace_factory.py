@@ -53,15 +53,17 @@ def make_snapshot(elements: list[Element] | None = None, url: str = START, text:
 
 def make_step(number: int, action: str, target_element: Element | None = None, *,
               clicks: int | None = None, typed_chars: int = 0, page_loads: int = 0, url: str = START,
-              others: list[Element] | None = None, snapshot: Snapshot | None = None, **extra) -> StepTrace:
-    """One step. With a target element and no snapshot, the snapshot is ``others + [target]`` on ``url``.
+              others: list[Element] | None = None, snapshot: Snapshot | None = None, text: str = "",
+              **extra) -> StepTrace:
+    """One step. With a target element and no snapshot, the snapshot is ``others + [target]`` on ``url``
+    (with ``text`` as the page's visible text).
 
     ``clicks`` defaults to 1 for click, check, uncheck and select, else 0 (as the driver counts).
     """
     target = None
     if snapshot is None and (target_element is not None or others):
         page = list(others or []) + ([target_element] if target_element is not None else [])
-        snapshot = make_snapshot(page, url=url)
+        snapshot = make_snapshot(page, url=url, text=text)
         target = len(others or []) if target_element is not None else None
     elif target_element is not None:
         # a given snapshot: find the target by its CSS path

@@ -1,0 +1,156 @@
+"""delay: the way out makes you wait: disabled buttons, countdowns, "please wait" pages.
+
+What it does
+    Adds up the time the goal path spent waiting on the page rather than on the person:
+
+    - a control the path acts on that was **disabled** when the page was captured: the time the action
+      took (``StepTrace.action_ms``, which includes waiting for the control to become enabled);
+    - a control that **appeared late**: the time spent waiting for it to become visible
+      (``StepTrace.find_ms``), from 1 s on (a page that is simply loading takes less);
+    - ``wait`` steps the flow's author had to write (their recorded duration);
+
+    and notes two supporting signals: **countdown wording** on a goal page ("please wait", "in 5 seconds",
+    "Reject (5)", "bitte warten", "veuillez patienter"...), and **interstitial pages**: pages after the
+    first where the only thing the goal path did was click a "Continue" / "Next" / "OK"-like control.
+
+    - **high**: 10 s or more of waiting;
+    - **medium**: 2 s or more, or any countdown wording or interstitial page;
+    - nothing otherwise.
+
+Why is this bad?
+    Waiting is a cost the design chooses to impose, and only on one answer: "Accept" works at once while
+    "Reject" greys out for ten seconds, or an extra "Please wait while we process your request" page sits in
+    the way. Every second loses people who meant to say no. The EDPB counts it as *Longer than necessary*
+    (4.4.2); GDPR Art. 7(3) requires withdrawing to be as easy as consenting and Art. 12(2) requires the
+    controller to facilitate the rights; California forbids a more time-consuming path for the protective
+    option (11 CCR §7004(a)(2)), and DSA Art. 25(3)(c) targets making termination harder than signing up.
+
+What a fair design does
+    Every control works the moment it is shown; the choice takes effect on the click, without countdowns or
+    "please wait" pages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.findings import Finding
+from auditor.trace import FlowTrace, StepTrace
+from heuristics._words import label, page, sentence_around, short
+from heuristics.base import HeuristicMeta, finding
+
+HIGH_WAIT_MS = 10_000
+MEDIUM_WAIT_MS = 2_000
+LATE_FIND_MS = 1_000
+
+META = HeuristicMeta(
+    id="delay",
+    title="The way out makes you wait",
+    severity="medium",
+    measures="time waiting for disabled or late controls on the goal path, wait steps, countdown wording "
+    "and 'Continue'-only interstitial pages",
+    why="Waiting is a cost chosen by the design and imposed on one answer only: 'Reject' greyed out for "
+    "ten seconds, an extra 'please wait' page. Every second loses people who meant to say no: 'Longer "
+    "than necessary' (EDPB 4.4.2); withdrawing must be as easy as consenting (GDPR Art. 7(3)).",
+    edpb=("4.4.2 Longer than necessary",),
+    provisions=("GDPR Art. 7(3)", "GDPR Art. 12(2)", "CCPA 11 CCR §7004(a)(2)"),
+    fix="Make every control work the moment it is shown and let the choice take effect on the click, "
+    "without countdowns or 'please wait' pages.",
+    tags=("obstruction", "delay", "effort"),
+)
+
+COUNTDOWN = re.compile(
+    r"\bplease wait\b|\b(?:wait|in|after|within) \d{1,3} ?(?:s|sec|secs|seconds?)\b|"
+    r"\b\d{1,3} ?(?:seconds?|secs?) (?:remaining|left)\b|\bredirect(?:ing|ed)? (?:you )?in\b|"
+    r"\bbitte warten\b|\bin \d{1,3} sekunden\b|\bnoch \d{1,3} sekunden\b|\bveuillez patienter\b|"
+    r"\bdans \d{1,3} secondes\b|\bpor favor,? espere\b|\ben \d{1,3} segundos\b|\battendere\b|"
+    r"\btra \d{1,3} secondi\b|\beven geduld\b|\bover \d{1,3} seconden\b",
+    re.I,
+)
+_COUNTING_LABEL = re.compile(r"[(\[]\s*\d{1,3}\s*(?:s|sec)?\s*[)\]]|\b\d{1,3}\s*s\b")
+CONTINUE = re.compile(
+    r"^(?:continue|next|proceed|go on|ok(?:ay)?|got it|i understand|weiter|fortfahren|continuer|suivant|"
+    r"continuar|siguiente|continua|avanti|prosegui|doorgaan|volgende|verder)\b",
+    re.I,
+)
+
+
+def _waits(step: StepTrace) -> list[tuple[str, float]]:
+    out: list[tuple[str, float]] = []
+    el = step.target_element
+    if step.action == "wait":
+        out.append(("wait-step", step.action_ms if step.action_ms is not None else step.duration_ms))
+    if el is not None and el.disabled and step.action_ms:
+        out.append(("disabled-control", step.action_ms))
+    if step.find_ms is not None and step.find_ms >= LATE_FIND_MS:
+        out.append(("late-control", step.find_ms))
+    return out
+
+
+def check(trace: FlowTrace) -> list[Finding]:
+    path = trace.goal
+    waits: list[dict] = []
+    for step in path.steps:
+        for kind, ms in _waits(step):
+            waits.append({"step": step.number, "kind": kind, "ms": round(ms, 1),
+                          "control": label(step.target_element)})
+    total_ms = round(sum(w["ms"] for w in waits), 1)
+    countdowns: list[dict] = []
+    seen: set[str] = set()
+    for step in path.steps:
+        if step.snapshot is None:
+            continue
+        el = step.target_element
+        m = COUNTDOWN.search(step.snapshot.text)
+        if m:
+            s = short(sentence_around(step.snapshot.text, m.start(), m.end()), 120)
+            if s.lower() not in seen:
+                seen.add(s.lower())
+                countdowns.append({"step": step.number, "wording": s})
+        if el is not None and el.disabled and _COUNTING_LABEL.search(el.label_text):
+            countdowns.append({"step": step.number, "wording": short(el.label_text, 80)})
+    interstitials = []
+    by_page: dict[str, list[StepTrace]] = {}
+    for step in path.steps:
+        by_page.setdefault(page(step.url), []).append(step)
+    first_page = page(path.steps[0].url) if path.steps else None
+    for url, steps in by_page.items():
+        acting = [s for s in steps if s.action != "wait"]
+        if url == first_page or len(acting) != 1:
+            continue
+        s = acting[0]
+        if s.action == "click" and s.target_element is not None and CONTINUE.search(s.target_element.label_text):
+            interstitials.append({"step": s.number, "url": url, "control": label(s.target_element)})
+
+    if total_ms >= HIGH_WAIT_MS:
+        severity = "high"
+    elif total_ms >= MEDIUM_WAIT_MS or countdowns or interstitials:
+        severity = "medium"
+    else:
+        return []
+    facts = []
+    words = {"wait-step": "a wait the flow had to script", "disabled-control": "a disabled control",
+             "late-control": "a control that appeared late"}
+    for w in waits:
+        facts.append(f'step {w["step"]}: {w["ms"] / 1000:.1f} s on {words[w["kind"]]}'
+                     + (f' ("{w["control"]}")' if w["control"] else ""))
+    for c in countdowns:
+        facts.append(f'step {c["step"]}: countdown wording "{c["wording"]}"')
+    for i in interstitials:
+        facts.append(f'step {i["step"]}: an interstitial page whose only control used is "{i["control"]}"')
+    detail = (f"The goal path waited {total_ms / 1000:.1f} s on the page: " + "; ".join(facts) +
+              ". Doing nothing takes no time at all.")
+    if total_ms >= MEDIUM_WAIT_MS:
+        title = f"Objecting makes you wait {total_ms / 1000:.1f} s"
+    elif countdowns:
+        title = f'The way out shows a countdown: "{short(countdowns[0]["wording"], 60)}"'
+    else:
+        title = f'An extra "{interstitials[0]["control"]}" page stands in the way'
+    first_step = min([w["step"] for w in waits] + [c["step"] for c in countdowns] +
+                     [i["step"] for i in interstitials])
+    measured = {"total_wait_ms": total_ms, "waits": waits, "countdowns": countdowns,
+                "interstitials": interstitials,
+                "thresholds": {"high_wait_ms": HIGH_WAIT_MS, "medium_wait_ms": MEDIUM_WAIT_MS,
+                               "late_find_ms": LATE_FIND_MS}}
+    return [finding(META, severity=severity, title=title, detail=detail, path="goal", step=first_step,
+                    measured=measured)]
