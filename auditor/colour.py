@@ -1,45 +1,126 @@
 """Effective colours and WCAG contrast, from the raw layers the snapshot script collects.
 
-The snapshot returns the element's text colour and the background colours from the element up to the
-first opaque ancestor. Compositing those (alpha included) onto the white canvas gives what a person sees
-behind the text; coloraide does the colour maths so we do not hand-roll sRGB linearisation.
+The snapshot returns the element's text colour and, for the element and every ancestor up to the top
+document (crossing shadow hosts and same-origin iframes), the ones that paint or fade something: their
+background colour and their ``opacity``. This module composites those into the two pixels a person
+compares, the text's and the background's, the way the browser does:
+
+* every ancestor's opacity makes a *group*: its content (own background, then everything inside it,
+  text last) is rendered, then blended onto what lies behind with that opacity (CSS Color 4 / Compositing
+  Level 1: ``source-over`` in premultiplied sRGB);
+* the bottom of the stack is the white canvas.
+
+So a faded button fades its fill *and* its text towards the page, and a faded banner fades everything in
+it. Background images (gradients, pictures) are unknown colours and are skipped: the contrast is then an
+estimate against the nearest known colour. coloraide parses every CSS colour syntax and does the WCAG
+luminance maths, so sRGB linearisation is not hand-rolled.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Iterable, Sequence, Union
 
 from coloraide import Color
 
-CANVAS = "white"
+CANVAS = (1.0, 1.0, 1.0, 1.0)
+
+# A layer as the snapshot sends it: {"c": "rgb(...)" | None, "o": opacity}; older traces sent plain strings
+# (background colours only, innermost first, with "image" for a background image).
+RawLayer = Union[str, dict]
+_RGBA = tuple[float, float, float, float]  # premultiplied
 
 
 @lru_cache(maxsize=4096)
-def _effective(layers: tuple[str, ...]) -> Color:
-    colours = [c for c in layers if c != "image"]
+def _parse(colour: str) -> _RGBA | None:
+    """Premultiplied sRGB of a CSS colour; None when it cannot be parsed."""
     try:
-        return Color.layer([*colours, CANVAS], space="srgb")
-    except (ValueError, TypeError):
-        return Color(CANVAS)
-
-
-def effective_background(layers: list[str]) -> str:
-    return _effective(tuple(layers)).to_string(precision=4)
-
-
-@lru_cache(maxsize=4096)
-def _contrast(colour: str, layers: tuple[str, ...], opacity: float) -> float | None:
-    try:
-        fg = Color(colour)
-    except (ValueError, TypeError):
+        c = Color(colour).convert("srgb")
+    except (ValueError, TypeError, AttributeError):
         return None
-    bg = _effective(layers)
-    # Element opacity fades the text into what is behind it.
-    fg = fg.set("alpha", fg.alpha() * max(0.0, min(opacity, 1.0)))
-    seen = Color.layer([fg, bg], space="srgb")
-    return round(seen.contrast(bg, method="wcag21"), 2)
+    r, g, b = (min(max(float(v), 0.0), 1.0) for v in c.coords(nans=False))
+    a = min(max(float(c.alpha(nans=False)), 0.0), 1.0)
+    return (r * a, g * a, b * a, a)
 
 
-def contrast_ratio(colour: str, layers: list[str], opacity: float = 1.0) -> float | None:
-    """WCAG 2.1 contrast of the text as seen against its effective background."""
-    return _contrast(colour, tuple(layers), round(opacity, 3))
+def _over(top: _RGBA, bottom: _RGBA) -> _RGBA:
+    k = 1.0 - top[3]
+    return (top[0] + bottom[0] * k, top[1] + bottom[1] * k, top[2] + bottom[2] * k, top[3] + bottom[3] * k)
+
+
+def _scale(c: _RGBA, opacity: float) -> _RGBA:
+    return (c[0] * opacity, c[1] * opacity, c[2] * opacity, c[3] * opacity)
+
+
+def _normalise(layers: Iterable[RawLayer]) -> tuple[tuple[str | None, float], ...]:
+    out = []
+    for layer in layers:
+        if isinstance(layer, str):
+            out.append((None if layer == "image" else layer, 1.0))
+        elif isinstance(layer, dict):
+            try:
+                o = float(layer.get("o", 1.0))
+            except (TypeError, ValueError):
+                o = 1.0
+            out.append((layer.get("c") or None, min(max(o, 0.0), 1.0)))
+    return tuple(out)
+
+
+def _pixel(text: str | None, layers: tuple[tuple[str | None, float], ...]) -> _RGBA:
+    """What the eye gets at a pixel of the text (``text`` given) or of the background next to it."""
+    px: _RGBA = (0.0, 0.0, 0.0, 0.0)
+    if text is not None:
+        px = _parse(text) or px
+    for colour, opacity in layers:  # innermost first: paint the node's own background below its content
+        if colour is not None:
+            bg = _parse(colour)
+            if bg is not None:
+                px = _over(px, bg)
+        if opacity < 1.0:
+            px = _scale(px, opacity)
+    return _over(px, CANVAS)
+
+
+def _to_color(px: _RGBA) -> Color:
+    return Color("srgb", [px[0], px[1], px[2]])
+
+
+@lru_cache(maxsize=4096)
+def _background(layers: tuple[tuple[str | None, float], ...]) -> str:
+    return _to_color(_pixel(None, layers)).to_string(precision=4)
+
+
+def effective_background(layers: Sequence[RawLayer]) -> str:
+    """The colour a person sees behind the element's text, after every fill and opacity is composited."""
+    return _background(_normalise(layers))
+
+
+@lru_cache(maxsize=4096)
+def _contrast(colour: str, layers: tuple[tuple[str | None, float], ...]) -> float | None:
+    if _parse(colour) is None:
+        return None
+    fg = _to_color(_pixel(colour, layers))
+    bg = _to_color(_pixel(None, layers))
+    return round(fg.contrast(bg, method="wcag21"), 2)
+
+
+def contrast_ratio(colour: str, layers: Sequence[RawLayer], opacity: float = 1.0) -> float | None:
+    """WCAG 2.1 contrast of the text as seen against its effective background.
+
+    ``opacity`` is only for the old layer format (plain background strings), which carried the product of
+    all opacities separately: it is then applied to the element's own group. The new format carries each
+    node's opacity in its layer and ``opacity`` is ignored.
+    """
+    norm = _normalise(layers)
+    if not any(isinstance(layer, dict) for layer in layers) and opacity < 1.0:
+        norm = _fade_innermost(norm, opacity)
+    return _contrast(colour, norm)
+
+
+def _fade_innermost(norm: tuple[tuple[str | None, float], ...], opacity: float) -> tuple:
+    # Old format: text and the element's own background fade together; approximate with the first layer.
+    opacity = round(min(max(float(opacity), 0.0), 1.0), 3)
+    if not norm:
+        return ((None, opacity),)
+    (c, o), rest = norm[0], norm[1:]
+    return ((c, o * opacity),) + rest

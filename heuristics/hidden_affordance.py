@@ -9,21 +9,41 @@ What it does
     signal                measured                                                      strong?
     ====================  ============================================================  ========
     low_contrast          text contrast below 4.5:1 (WCAG 2 AA for body text)            < 3:1
-    small_text            font size below 14 px                                          no
+    small_text            font size below 14 px                                          < 10 px
     looks_like_text       neither a filled background nor a border: a link, not a button no
     in_prose              sits inside running text (a link within a paragraph)           no
-    below_fold            outside the first viewport: the person must scroll to find it  no
+    below_fold            outside the viewport: the person must scroll to find it        > 1 screen
     faint                 opacity below 0.5                                              < 0.3
     covered               another element lies on top of its centre                      yes
-    in_closed_details     inside a collapsed ``<details>`` section                       yes
+    in_closed_details     inside a collapsed ``<details>`` section (see below)           yes
+    delayed               appeared >= 1 s after the page was ready, later than the       >= 2 s
+                          baseline's control
+    vague_label           its words do not say it refuses ("Learn more", "Details")      no
     weaker_than_baseline  the baseline's rival control is >= 2x its area                 no
     ====================  ============================================================  ========
 
     It fires when a control shows 2 or more signals, or 1 strong one. Severity is **high** with 3 or more
     signals, **medium** otherwise. ``below_fold`` only counts when the element's box was measured (an
-    element without a box has an unknown position). The baseline's *rival* is the control the baseline
-    path clicks on the same page and the goal path never clicks (e.g. "Close" where the goal path clicks
-    "right to object"); for the goal path's first click it falls back to the baseline's first click.
+    element without a box has an unknown position); ``measured["below_fold_px"]`` says how far below the
+    bottom of the screen the control starts. The baseline's *rival* is the control the baseline path clicks
+    on the same page and the goal path never clicks (e.g. "Close" where the goal path clicks "right to
+    object"); for the goal path's first click it falls back to the baseline's first click.
+
+    Collapsed sections. A control inside a closed ``<details>`` is not visible, so no flow (and no person)
+    can click it before opening the section: the path clicks the ``<summary>`` first. The trick is judged
+    at *that* step: when a later goal control is inside a closed ``<details>`` in the summary step's
+    snapshot, the summary click gets the strong ``in_closed_details`` signal, with the folded control's
+    label (``folded_control``) and step (``folded_step``) in ``measured``. The control itself, once the
+    section is open, is judged on its own looks at its own step (not a second time for the folding).
+
+    Delay. ``delayed`` uses the time the driver waited for the control to become visible (``find_ms``):
+    a control that appears 2.5 s after "Accept" is missed by everyone who answers at once. It counts only
+    when the baseline's rival appeared at least 1 s sooner (or is unknown), so a slow page that renders
+    both answers late is not blamed.
+
+    Shadow DOM and iframes are no trick by themselves (a person cannot tell), but tools that do not pierce
+    them miss the control; ``measured`` records ``in_shadow`` and ``in_iframe`` so a report shows the
+    control was measured where it really lives (colours are composited across shadow hosts and frames).
 
 Why is this bad?
     A right is only usable if people can find it. In Meta's 2024 notice the "right to object" was tiny
@@ -43,6 +63,8 @@ What a fair design does
 
 from __future__ import annotations
 
+import re
+
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, StepTrace
 from heuristics.base import HeuristicMeta, finding
@@ -50,10 +72,21 @@ from heuristics.base import HeuristicMeta, finding
 MIN_CONTRAST = 4.5  # WCAG 2 AA, normal text
 STRONG_CONTRAST = 3.0  # below even the large-text minimum
 MIN_FONT_PX = 14.0
+STRONG_FONT_PX = 10.0  # fine print: most people need to zoom to read it
 MIN_OPACITY = 0.5
 STRONG_OPACITY = 0.3
+STRONG_BELOW_FOLD_SCREENS = 1.0  # more than a whole screen of scrolling before it shows
+DELAY_S = 1.0
+STRONG_DELAY_S = 2.0
+DELAY_MARGIN_S = 1.0  # how much later than the baseline's control it must appear
 BASELINE_AREA_RATIO = 2.0
 HIGH_SIGNALS = 3
+# Labels that announce information, not a choice: a person looking for "Reject" does not read them as one.
+VAGUE_LABEL = re.compile(
+    r"^\W*(?:learn more|more info(?:rmation)?|read more|find out more|see more|more details|details|more|"
+    r"click here|here|info(?:rmation)?|privacy policy|mehr erfahren|mehr informationen|weitere informationen|"
+    r"en savoir plus|plus d'informations|más información|saber más|maggiori informazioni|scopri di più|"
+    r"meer informatie|lees meer)\W*$", re.I)
 
 META = HeuristicMeta(
     id="hidden-affordance",
@@ -89,7 +122,7 @@ def _same_control(a: Element, b: Element) -> bool:
     return a.tag == b.tag and a.label_text == b.label_text
 
 
-def _baseline_rival(trace: FlowTrace, step: StepTrace, first_goal_click: bool) -> Element | None:
+def _baseline_rival(trace: FlowTrace, step: StepTrace, first_goal_click: bool) -> StepTrace | None:
     """The control the baseline clicks instead of this one (usually 'Accept' / 'Close'), if any.
 
     That is a control the baseline clicks on the same page (URL without fragment) and the goal path never
@@ -105,17 +138,38 @@ def _baseline_rival(trace: FlowTrace, step: StepTrace, first_goal_click: bool) -
     own = [b for b in clicks if not any(_same_control(b.target_element, g) for g in goal_controls)]
     for b in own:
         if _page(b.url) == _page(step.url):
-            return b.target_element
+            return b
     if first_goal_click and clicks and clicks[0] in own:
-        return clicks[0].target_element
+        return clicks[0]
     return None
 
 
-def _signals(el: Element, rival: Element | None) -> tuple[list[str], list[str], dict]:
+def _folded(trace: FlowTrace, step: StepTrace) -> tuple[Element, int] | None:
+    """A later goal control that sits inside a closed ``<details>`` in this step's snapshot, if any."""
+    snap = step.snapshot
+    if snap is None:
+        return None
+    for later in trace.goal.steps[step.number:]:
+        el = later.target_element
+        if el is None or _page(later.url) != _page(step.url):
+            continue
+        for candidate in snap.elements:
+            if candidate.in_closed_details and candidate.tag == el.tag and _same_control(candidate, el):
+                return el, later.number
+    return None
+
+
+def _signals(el: Element, rival: Element | None, step: StepTrace | None = None,
+             rival_step: StepTrace | None = None,
+             folded: tuple[Element, int] | None = None) -> tuple[list[str], list[str], dict]:
     """(signals, strong signals, measured values) for one control."""
     signals: list[str] = []
     strong: list[str] = []
     area = el.box.area if el.box is not None else None
+    snap = step.snapshot if step is not None else None
+    appeared = round(step.find_ms / 1000, 2) if step is not None and step.find_ms is not None else None
+    rival_appeared = (round(rival_step.find_ms / 1000, 2)
+                      if rival_step is not None and rival_step.find_ms is not None else None)
     measured: dict = {
         "label": _label(el),
         "contrast": el.contrast,
@@ -126,21 +180,38 @@ def _signals(el: Element, rival: Element | None) -> tuple[list[str], list[str], 
         "in_viewport": el.in_viewport,
         "opacity": el.opacity,
         "covered": el.covered,
-        "in_closed_details": el.in_closed_details,
+        "in_closed_details": el.in_closed_details or folded is not None,
+        "in_shadow": el.in_shadow,
+        "in_iframe": el.in_iframe,
+        "vague_label": bool(VAGUE_LABEL.match(el.label_text or "")),
+        "appeared_after_s": appeared,
+        "delayed": False,
         "area": round(area, 1) if area is not None else None,
     }
+    if snap is not None and el.box is not None and not el.in_viewport:
+        bottom = snap.viewport.y + snap.viewport.height
+        below = max(0.0, el.box.y - bottom)
+        measured["below_fold_px"] = round(below, 1)
+        measured["below_fold_screens"] = round(below / snap.viewport.height, 2) if snap.viewport.height else None
+    if folded is not None:
+        measured["folded_control"] = _label(folded[0])
+        measured["folded_step"] = folded[1]
     if el.contrast is not None and el.contrast < MIN_CONTRAST:
         signals.append("low_contrast")
         if el.contrast < STRONG_CONTRAST:
             strong.append("low_contrast")
     if 0 < el.font_size < MIN_FONT_PX:
         signals.append("small_text")
+        if el.font_size < STRONG_FONT_PX:
+            strong.append("small_text")
     if not el.has_fill and not el.has_border:
         signals.append("looks_like_text")
     if el.in_prose:
         signals.append("in_prose")
     if el.box is not None and not el.in_viewport:
         signals.append("below_fold")
+        if (measured.get("below_fold_screens") or 0) > STRONG_BELOW_FOLD_SCREENS:
+            strong.append("below_fold")
     if el.opacity < MIN_OPACITY:
         signals.append("faint")
         if el.opacity < STRONG_OPACITY:
@@ -148,9 +219,19 @@ def _signals(el: Element, rival: Element | None) -> tuple[list[str], list[str], 
     if el.covered:
         signals.append("covered")
         strong.append("covered")
-    if el.in_closed_details:
+    if el.in_closed_details or folded is not None:
         signals.append("in_closed_details")
         strong.append("in_closed_details")
+    if appeared is not None and appeared >= DELAY_S and (
+            rival_appeared is None or appeared - rival_appeared >= DELAY_MARGIN_S):
+        measured["delayed"] = True
+        if rival_appeared is not None:
+            measured["baseline_appeared_after_s"] = rival_appeared
+        signals.append("delayed")
+        if appeared >= STRONG_DELAY_S:
+            strong.append("delayed")
+    if measured["vague_label"]:
+        signals.append("vague_label")
     if rival is not None:
         rival_area = rival.box.area if rival.box is not None else None
         measured["baseline_label"] = _label(rival)
@@ -172,6 +253,8 @@ def _describe(el: Element, signals: list[str], measured: dict) -> tuple[str, str
         adjectives.append("low-contrast")
     if "faint" in signals:
         adjectives.append("faded")
+    if "vague_label" in signals:
+        adjectives.append("vaguely labelled")
     noun = "link" if "looks_like_text" in signals else "control"
     where = []
     if "in_prose" in signals:
@@ -179,9 +262,12 @@ def _describe(el: Element, signals: list[str], measured: dict) -> tuple[str, str
     if "below_fold" in signals:
         where.append("below the first screen")
     if "in_closed_details" in signals:
-        where.append("inside a collapsed section")
+        where.append(f'hiding "{measured["folded_control"]}" in a collapsed section' if "folded_control" in measured
+                     else "inside a collapsed section")
     if "covered" in signals:
         where.append("under another element")
+    if "delayed" in signals:
+        where.append(f'appearing only after {measured["appeared_after_s"]:g} s')
     title = f'"{measured["label"]}" is a {", ".join(adjectives) + " " if adjectives else ""}{noun}'
     if where:
         title += " " + ", ".join(where)
@@ -198,13 +284,24 @@ def _describe(el: Element, signals: list[str], measured: dict) -> tuple[str, str
     if "in_prose" in signals:
         facts.append("placed inside a paragraph")
     if "below_fold" in signals:
-        facts.append("outside the first viewport")
+        px = measured.get("below_fold_px")
+        facts.append(f"{px:g} px below the bottom of the screen" if px else "outside the viewport")
     if "faint" in signals:
         facts.append(f"opacity {el.opacity:g}")
     if "covered" in signals:
         facts.append("covered by another element")
     if "in_closed_details" in signals:
-        facts.append("inside a closed <details> section")
+        if "folded_control" in measured:
+            facts.append(f'"{measured["folded_control"]}" (step {measured["folded_step"]}) is folded inside a '
+                         "closed <details> section that this control opens")
+        else:
+            facts.append("inside a closed <details> section")
+    if "delayed" in signals:
+        rival = measured.get("baseline_appeared_after_s")
+        facts.append(f'it appeared {measured["appeared_after_s"]:g} s after the page was ready'
+                     + (f" (the opposite choice after {rival:g} s)" if rival is not None else ""))
+    if "vague_label" in signals:
+        facts.append(f'its label "{measured["label"]}" does not say it refuses anything')
     if "weaker_than_baseline" in signals:
         facts.append(f'{measured["area_ratio"]:g} times smaller than the opposite choice\'s '
                      f'"{measured["baseline_label"]}" ({measured["baseline_area"]:g} vs '
@@ -214,9 +311,11 @@ def _describe(el: Element, signals: list[str], measured: dict) -> tuple[str, str
     return title, detail
 
 
-def _check_step(step: StepTrace, rival: Element | None) -> Finding | None:
+def _check_step(step: StepTrace, rival_step: StepTrace | None,
+                folded: tuple[Element, int] | None = None) -> Finding | None:
     el = step.target_element
-    signals, strong, measured = _signals(el, rival)
+    rival = rival_step.target_element if rival_step is not None else None
+    signals, strong, measured = _signals(el, rival, step, rival_step, folded)
     if len(signals) < 2 and not strong:
         return None
     measured.update(signals=signals, strong_signals=strong, signal_count=len(signals))
@@ -236,7 +335,7 @@ def check(trace: FlowTrace) -> list[Finding]:
         is_first, first_click = first_click, False
         if (el.type or "").lower() == "submit":
             continue
-        f = _check_step(step, _baseline_rival(trace, step, is_first))
+        f = _check_step(step, _baseline_rival(trace, step, is_first), _folded(trace, step))
         if f is not None:
             out.append(f)
     return out

@@ -62,29 +62,71 @@
     if (img) return clean(img.alt);
     return clean(el.getAttribute('title') || el.getAttribute('placeholder') || '');
   };
-  const bgLayers = (el) => {
-    // Own background first, then ancestors', up to the first opaque one (crossing shadow hosts).
-    const layers = [];
-    for (let n = el; n; n = n.parentElement || (n.getRootNode && n.getRootNode().host) || null) {
-      const cs = n.ownerDocument.defaultView.getComputedStyle(n);
-      const bg = cs.backgroundColor;
-      if (cs.backgroundImage && cs.backgroundImage !== 'none' && layers.length === 0) layers.push('image');
-      if (bg && bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') {
-        layers.push(bg);
-        const m = bg.match(/rgba?\(([^)]+)\)/);
-        const parts = m ? m[1].split(/[ ,/]+/).filter(Boolean) : [];
-        if (parts.length < 4 || parseFloat(parts[3]) >= 1) break;
-      }
+  // Memoised per node: computed style, the parent a person would see (across shadow hosts and out of a
+  // same-origin iframe into the <iframe> element), paint layers and overflow clips.
+  const styles = new Map();
+  const styleOf = (n) => {
+    let cs = styles.get(n);
+    if (!cs) { cs = n.ownerDocument.defaultView.getComputedStyle(n); styles.set(n, cs); }
+    return cs;
+  };
+  const parentOf = (n) => {
+    if (n.parentElement) return n.parentElement;
+    const root = n.getRootNode ? n.getRootNode() : null;
+    if (root && root.host) return root.host;
+    if (n === n.ownerDocument.documentElement) {
+      try { return n.ownerDocument.defaultView.frameElement || null; } catch (e) { return null; }
     }
+    return null;
+  };
+  const TRANSPARENT = (c) => !c || c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c) || /\/\s*0\)$/.test(c);
+  const layerCache = new Map();
+  // [{c: background colour or null, o: opacity}] for the node and every ancestor that paints or fades,
+  // innermost first, up to the top document: enough to composite text and background in Python.
+  const layersOf = (n) => {
+    if (!n) return [];
+    let layers = layerCache.get(n);
+    if (layers) return layers;
+    const cs = styleOf(n);
+    const o = parseFloat(cs.opacity || '1');
+    const bg = TRANSPARENT(cs.backgroundColor) ? null : cs.backgroundColor;
+    const image = cs.backgroundImage && cs.backgroundImage !== 'none';
+    const rest = layersOf(parentOf(n));
+    layers = (bg || o < 1 || image) ? [{ c: bg, o: isNaN(o) ? 1 : o, image: image || undefined }, ...rest] : rest;
+    layerCache.set(n, layers);
     return layers;
   };
-  const opacityOf = (el) => {
-    let o = 1;
-    for (let n = el; n; n = n.parentElement || (n.getRootNode && n.getRootNode().host) || null) {
-      o *= parseFloat(n.ownerDocument.defaultView.getComputedStyle(n).opacity || '1');
+  const opacityOf = (el) => layersOf(el).reduce((acc, l) => acc * l.o, 1);
+  const clipCache = new Map();
+  // The rectangle (in the node's own document's viewport) that ancestors with overflow clipping leave
+  // visible, or null when nothing clips. Fixed-position boxes escape their ancestors' clips.
+  const clipOf = (n) => {
+    if (!n) return null;
+    if (clipCache.has(n)) return clipCache.get(n);
+    const cs = styleOf(n);
+    let clip = null;
+    if (cs.position !== 'fixed') {
+      const p = n.parentElement || (n.getRootNode && n.getRootNode().host) || null;
+      if (p) {
+        clip = clipOf(p);
+        const pcs = styleOf(p);
+        if (pcs.overflowX !== 'visible' || pcs.overflowY !== 'visible') {
+          const r = p.getBoundingClientRect();
+          clip = intersect(clip, { left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+        }
+      }
     }
-    return o;
+    clipCache.set(n, clip);
+    return clip;
   };
+  const intersect = (a, b) => {
+    if (!a) return b;
+    if (!b) return a;
+    return { left: Math.max(a.left, b.left), top: Math.max(a.top, b.top),
+      right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) };
+  };
+  const shift = (r, dx, dy) => r && { left: r.left + dx, top: r.top + dy, right: r.right + dx, bottom: r.bottom + dy };
+  const hasArea = (r) => !!r && r.right - r.left > 0 && r.bottom - r.top > 0;
   const inProse = (el, text) => {
     const cs = el.ownerDocument.defaultView.getComputedStyle(el);
     if (!cs.display.startsWith('inline') || cs.display === 'inline-block' && cs.backgroundColor !== 'rgba(0, 0, 0, 0)') return false;
@@ -95,7 +137,7 @@
     }
     return false;
   };
-  const covered = (el, r, root) => {
+  const coveredInFrame = (el, r, root) => {
     const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
     const win = el.ownerDocument.defaultView;
     if (cx < 0 || cy < 0 || cx > win.innerWidth || cy > win.innerHeight) return false;
@@ -109,8 +151,22 @@
     }
     return true;
   };
+  // Covered in its own document, or (inside an iframe) the iframe itself is covered at that point.
+  const covered = (el, r, root, ctx) => {
+    if (coveredInFrame(el, r, root)) return true;
+    for (let f = ctx.frame, x = r.left + r.width / 2 + ctx.dx, y = r.top + r.height / 2 + ctx.dy; f; f = f.ctx.frame) {
+      const fx = x - (f.ctx.dx), fy = y - (f.ctx.dy);
+      const doc = f.el.ownerDocument;
+      const fwin = doc.defaultView;
+      if (fx < 0 || fy < 0 || fx > fwin.innerWidth || fy > fwin.innerHeight) return false;
+      const froot = f.el.getRootNode();
+      const hit = (froot.elementFromPoint ? froot : doc).elementFromPoint(fx, fy);
+      if (hit && hit !== f.el && !(hit.shadowRoot && hit.shadowRoot.contains(f.el)) && !hit.contains(f.el)) return true;
+    }
+    return false;
+  };
   const inClosedDetails = (el) => {
-    for (let n = el.parentElement; n; n = n.parentElement) {
+    for (let n = parentOf(el); n && n.ownerDocument === el.ownerDocument; n = parentOf(n)) {
       if (n.tagName === 'DETAILS' && !n.open) {
         const summary = n.querySelector(':scope > summary');
         return !(summary && (summary === el || summary.contains(el)));
@@ -122,7 +178,7 @@
   const record = (el, ctx) => {
     if (elements.length >= MAX_ELEMENTS) { truncated = true; return; }
     const win = el.ownerDocument.defaultView;
-    const cs = win.getComputedStyle(el);
+    const cs = styleOf(el);
     const r = el.getBoundingClientRect();
     const x = r.left + ctx.dx + topWin.scrollX, y = r.top + ctx.dy + topWin.scrollY;
     const closedDetails = inClosedDetails(el);
@@ -140,12 +196,13 @@
       href: el.tagName === 'A' ? el.href : null,
       box: { x, y, width: r.width, height: r.height },
       visible,
-      in_viewport: visible && y < vh && y + r.height > 0 && x < vw && x + r.width > 0,
+      in_viewport: visible && hasArea(intersect(shift(intersect(
+        { left: r.left, top: r.top, right: r.right, bottom: r.bottom }, clipOf(el)), ctx.dx, ctx.dy), ctx.clip)),
       color: cs.color,
-      bg_layers: bgLayers(el),
+      bg_layers: layersOf(el),
       font_size: parseFloat(cs.fontSize) || 0,
       font_weight: parseInt(cs.fontWeight, 10) || 400,
-      opacity: opacityOf(el) * ctx.opacity,
+      opacity: opacityOf(el),
       text_decoration: cs.textDecorationLine || '',
       has_fill: (cs.backgroundColor !== 'rgba(0, 0, 0, 0)' && cs.backgroundColor !== 'transparent') ||
         (cs.backgroundImage && cs.backgroundImage !== 'none'),
@@ -153,7 +210,7 @@
         cs['border' + s + 'Style'] !== 'none' && !/rgba\([^)]*,\s*0\)$/.test(cs['border' + s + 'Color'])),
       cursor: cs.cursor,
       in_prose: visible && inProse(el, text),
-      covered: visible && covered(el, r, el.getRootNode()),
+      covered: visible && covered(el, r, el.getRootNode(), ctx),
       in_shadow: el.getRootNode() instanceof win.ShadowRoot,
       in_iframe: ctx.inIframe,
       in_closed_details: closedDetails,
@@ -190,13 +247,16 @@
           const dx = ctx.dx + r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft);
           const dy = ctx.dy + r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop);
           extraText.push(textOf(doc.body));
-          walk(doc, { dx, dy, inIframe: true, opacity: ctx.opacity * opacityOf(el),
-            visible: ctx.visible && r.width > 0 && r.height > 0 });
+          const inner = { left: dx, top: dy, right: dx + el.clientWidth, bottom: dy + el.clientHeight };
+          const clip = intersect(intersect(inner, shift(clipOf(el), ctx.dx, ctx.dy)), ctx.clip);
+          walk(doc, { dx, dy, inIframe: true, clip, frame: { el, ctx },
+            visible: ctx.visible && r.width > 0 && r.height > 0 && styleOf(el).visibility !== 'hidden' });
         }
       }
     }
   };
-  walk(document, { dx: 0, dy: 0, inIframe: false, opacity: 1, visible: true });
+  walk(document, { dx: 0, dy: 0, inIframe: false, visible: true, frame: null,
+    clip: { left: 0, top: 0, right: vw, bottom: vh } });
   const body = document.body;
   let text = clean((body ? body.innerText : '') + ' ' + extraText.join(' '));
   if (text.length > MAX_TEXT) { text = text.slice(0, MAX_TEXT); truncated = true; }
