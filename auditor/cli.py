@@ -385,7 +385,8 @@ def history(
     for column in ("#", "time (UTC)", "status", "friction", "findings", "run folder"):
         table.add_column(column, justify="right" if column in ("#", "friction", "findings") else "left")
     for r in rows:
-        table.add_row(str(r.id), r.started_at or r.recorded_at, r.status, str(r.friction), str(r.findings),
+        when = (r.started_at or r.recorded_at or "").replace("T", " ").removesuffix("+00:00")
+        table.add_row(str(r.id), when, r.status, str(r.friction), str(r.findings),
                       escape(r.run_dir or ""))
     console.print(table)
 

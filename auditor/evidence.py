@@ -83,6 +83,10 @@ def tidy_videos(run_dir: Path) -> list[Path]:
 
 
 def sha256_file(path: Path) -> str:
+    """The file's sha256; a symbolic link is hashed as its target's name, never followed (evidence is
+    the folder's own bytes, not whatever a link points at)."""
+    if Path(path).is_symlink():
+        return hashlib.sha256(b"symlink:" + str(Path(path).readlink()).encode("utf-8", "surrogateescape")).hexdigest()
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -95,7 +99,7 @@ def evidence_files(run_dir: Path) -> dict[str, Path]:
     root = Path(run_dir)
     out: dict[str, Path] = {}
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.is_symlink():
+        if not (path.is_file() or path.is_symlink()) or (path.is_symlink() and path.is_dir()):
             continue
         rel = path.relative_to(root).as_posix()
         if rel == MANIFEST or path.name.startswith(_TRANSIENT_PREFIXES):
@@ -105,7 +109,7 @@ def evidence_files(run_dir: Path) -> dict[str, Path]:
 
 
 def hash_folder(run_dir: Path) -> dict[str, dict]:
-    return {rel: {"sha256": sha256_file(p), "bytes": p.stat().st_size} for rel, p in evidence_files(run_dir).items()}
+    return {rel: {"sha256": sha256_file(p), "bytes": p.lstat().st_size} for rel, p in evidence_files(run_dir).items()}
 
 
 def _now() -> str:

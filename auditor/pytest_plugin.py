@@ -335,9 +335,15 @@ class RecordedFlow:
     def write(self, run_dir: Path | None = None) -> dict[str, Path]:
         from auditor.audit import write_outputs
 
+        from auditor.evidence import MANIFEST, write_manifest
+
         target = Path(run_dir or self.run_dir)
         target.mkdir(parents=True, exist_ok=True)
-        return write_outputs(self.trace, self.report, target)
+        trace = self.trace
+        files = write_outputs(trace, self.report, target)
+        write_manifest(target, trace)
+        files["manifest"] = target / MANIFEST
+        return files
 
 
 class ConsentAudit:

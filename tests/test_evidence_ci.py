@@ -365,3 +365,48 @@ def test_diff_of_two_real_audits_fair_vs_meta(fair_run, meta_run):
 def test_diff_bad_input(tmp_path):
     proc = run_cli("diff", str(tmp_path), str(tmp_path))
     assert proc.returncode == 2 and "no report.json" in proc.stderr
+
+
+# --- evidence options without a browser ----------------------------------------------------------------
+
+def test_evidence_options_map_to_context_options(tmp_path):
+    from auditor.evidence import EvidenceOptions
+
+    assert EvidenceOptions().context_options(tmp_path, "goal") == {}
+    opts = EvidenceOptions(video=True, har=True).context_options(tmp_path, "baseline")
+    assert opts == {"record_video_dir": str(tmp_path / "video" / "baseline"),
+                    "record_har_path": str(tmp_path / "har" / "baseline.har")}
+    assert (tmp_path / "video" / "baseline").is_dir()
+
+
+def test_videos_get_tool_chosen_names(tmp_path):
+    from auditor.evidence import tidy_videos
+
+    (tmp_path / "video" / "goal").mkdir(parents=True)
+    (tmp_path / "video" / "goal" / "3f2a9c.webm").write_bytes(b"a")
+    (tmp_path / "video" / "baseline").mkdir(parents=True)
+    (tmp_path / "video" / "baseline" / "91bb.webm").write_bytes(b"b")
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in tidy_videos(tmp_path))
+    assert names == ["video/baseline-01.webm", "video/goal-01.webm"]
+    assert not (tmp_path / "video" / "goal").exists()
+
+
+def test_a_symlink_slipped_into_the_folder_is_reported(meta_run, tmp_path):
+    run = _copy(meta_run[0] / "run", tmp_path)
+    (run / "report.md").unlink()
+    (run / "report.md").symlink_to(meta_run[0] / "run" / "report.md")  # same bytes, but not the folder's own
+    (run / "elsewhere").symlink_to("/etc/hostname")
+    proc = run_cli("verify", str(run))
+    assert proc.returncode == 1
+    assert "changed: report.md" in proc.stdout and "added: elsewhere" in proc.stdout
+
+
+def test_video_needs_playwright_ffmpeg_or_records(tmp_path):
+    proc = run_cli("audit", str(FIXTURES / "fair" / "flow.yaml"), "--out", str(tmp_path / "run"), "--video",
+                   "--no-store", "--quiet")
+    if proc.returncode == 2:  # no Playwright ffmpeg on this machine (it cannot be downloaded here)
+        assert "--video needs Playwright's ffmpeg" in proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert (tmp_path / "run" / "video" / "goal-01.webm").is_file()
+        assert "video/goal-01.webm" in json.loads((tmp_path / "run" / "manifest.json").read_text())["files"]

@@ -119,6 +119,9 @@ def test_plugin_records_audits_and_fails_with_the_findings(sample, tmp_path):
     report = json.loads((meta_dir / "report.json").read_text())
     assert report["metrics"]["goal_steps"] == 7 and report["metrics"]["baseline_clicks"] == 1
     assert (meta_dir / "report.html").is_file() and (meta_dir / "screenshots" / "goal-07.png").is_file()
+    from auditor.evidence import verify
+
+    assert verify(meta_dir).intact
     # A finding points at the test's own line, as a flow file's finding points at the flow's line.
     hidden = [f for f in report["findings"] if f["heuristic"] == "hidden-affordance"]
     assert hidden and all(f["flow_line"] for f in hidden)
