@@ -158,8 +158,13 @@ def _signed(value) -> str:
 
 
 def render_terminal(d: RunDiff, console) -> None:
-    from rich.markup import escape
+    from rich.markup import escape as _escape_markup
     from rich.table import Table
+
+    from auditor.report.terminal import clean
+
+    def escape(text: object) -> str:  # page text: no markup, no control sequences
+        return _escape_markup(clean(text))
 
     for w in d.warnings:
         console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)

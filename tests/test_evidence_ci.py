@@ -7,6 +7,7 @@ everything else works on copies of those run folders.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -410,3 +411,24 @@ def test_video_needs_playwright_ffmpeg_or_records(tmp_path):
         assert proc.returncode == 0, proc.stderr
         assert (tmp_path / "run" / "video" / "goal-01.webm").is_file()
         assert "video/goal-01.webm" in json.loads((tmp_path / "run" / "manifest.json").read_text())["files"]
+
+
+def test_diff_neutralises_page_text_in_the_terminal_and_markdown():
+    import io
+
+    from report_factory import make_finding, make_report
+    from rich.console import Console
+
+    from auditor.diff import diff_reports, render_markdown, render_terminal
+
+    a = make_report([make_finding(1)])
+    b = make_report([make_finding(1), make_finding(2, heuristic="x", title="evil \x1b[2J [bold]t[/] <script>|")])
+    d = diff_reports(a, b)
+    console = Console(record=True, width=200, file=io.StringIO(), force_terminal=True)
+    render_terminal(d, console)
+    assert "\x1b[2J" not in console.file.getvalue()
+    assert "[bold]t[/]" in console.export_text()
+    md = render_markdown(d)
+    assert "<script>" not in md and "\x1b" not in md
+    row = next(line for line in md.splitlines() if line.startswith("| new |"))
+    assert len(re.findall(r"(?<!\\)\|", row)) == 6  # the page's "|" cannot add a column
