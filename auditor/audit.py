@@ -44,6 +44,10 @@ def audit(flow: Flow, run_dir: Path, browser: str | None = None, include_baselin
     from auditor.driver import run_flow
 
     trace = run_flow(flow, run_dir, browser_path=browser, include_baseline=include_baseline, evidence=evidence)
+    if evidence is not None and evidence.video:
+        from auditor.evidence import tidy_videos
+
+        tidy_videos(run_dir)  # before the reports name them
     report = judge(trace)
     files = write_outputs(trace, report, run_dir)
     return AuditResult(trace, report, run_dir, files)
