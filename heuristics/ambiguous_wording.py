@@ -91,6 +91,10 @@ DOUBLE_NEGATIVE = re.compile(
 )
 
 
+_VERB = {"object": "object", "reject": "refuse", "opt-out": "opt out", "withdraw": "withdraw consent",
+         "unsubscribe": "unsubscribe", "delete": "have your data deleted"}
+
+
 def _hits(rx: re.Pattern, text: str, seen: set[str]) -> list[str]:
     out = []
     for m in rx.finditer(text or ""):
@@ -123,7 +127,8 @@ def check(trace: FlowTrace) -> list[Finding]:
         if not names_choice and is_more_info(first.target_element.label_text) and first.url == step.url:
             findings.append(finding(
                 META, severity="medium",
-                title=f'The notice never says you can object; its way on is "{label(first.target_element)}"',
+                title=(f"The notice never says you can {_VERB.get(trace.flow.goal, 'say no')}; its way on is "
+                       f'"{label(first.target_element)}"'),
                 detail=(f"The first page of the goal path (step {step.number}, {len(snap.text.split())} words) "
                         f"uses no word for the choice (object, refuse, reject, opt out) in its text or on any "
                         f'control; the path goes on through "{label(first.target_element)}". The person is not '
@@ -148,7 +153,7 @@ def check(trace: FlowTrace) -> list[Finding]:
         kind = "conditional outcome" if strong else "generic hedge"
         detail = (f"The goal path's pages hedge what the choice will do ({len(strong)} conditional, "
                   f"{len(weak)} generic): {quoted}{more}. The person cannot tell whether saying no will work.")
-        title = (f'The outcome of objecting is hedged: "{short(strong[0][1], 70)}"' if strong
+        title = (f'The outcome of the choice is hedged: "{short(strong[0][1], 70)}"' if strong
                  else f'The notice hedges with "{short(weak[0][1], 70)}"')
         findings.append(finding(
             META, severity="medium" if strong else "low", title=title, detail=detail, path="goal",

@@ -12,9 +12,10 @@ What it does
       the first page's sentences and its accept-like control (or the baseline's choice) are visible again,
       although some page in between had left them. The choice did not stick.
     - **error page** (high): a page reached by a goal click says "404", "not found", "page not found" (in
-      six languages) or is empty (no visible control and under 20 characters of text).
+      six languages) or is blank (no visible control and no text).
 
-    One finding per kind, at the step where it was seen.
+    The signals are views of one fault, so they make **one** finding (scored once), titled after the most
+    specific signal (error page, then re-prompt, loop, unreachable) and listing all of them.
 
 Why is this bad?
     A "Reject" that reloads the banner, an "Opt out" link to a missing page, a settings page that forgets
@@ -41,7 +42,6 @@ from heuristics.base import HeuristicMeta, finding
 
 PROMPT_BACK_SHARE = 0.8  # this share of the first page's sentences visible again = the prompt is back
 PROMPT_GONE_SHARE = 0.5
-EMPTY_TEXT_CHARS = 20
 
 META = HeuristicMeta(
     id="dead-end",
@@ -118,7 +118,7 @@ def _error_pages(trace: FlowTrace) -> list[dict]:
             continue
         m = _ERROR.search(after.title + " " + after.text[:2000])
         visible = [e for e in after.elements if e.visible]
-        empty = len(after.text.strip()) < EMPTY_TEXT_CHARS and not visible
+        empty = not after.text.strip() and not visible
         if m or empty:
             out.append({"step": step.number, "url": after.url, "control": label(step.target_element),
                         "says": short(m.group(0), 60) if m else "", "empty": empty and not m,
@@ -160,7 +160,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     loops, before = _loops(trace)
     reprompt = _reprompt(trace)
     for err in _error_pages(trace):
-        what = f'says "{err["says"]}"' if err["says"] else "is empty"
+        what = f'says "{err["says"]}"' if err["says"] else "is blank"
         title_part = f' (title "{err["title"]}")' if err["title"] else ""
         signals.append(("error-page", f'"{err["control"] or "The next step"}" leads to an error page',
                         f'Step {err["step"]}: following "{err["control"]}" opens {short(err["url"], 100)}, which '

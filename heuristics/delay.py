@@ -38,6 +38,7 @@ from auditor.findings import Finding
 from auditor.trace import FlowTrace, StepTrace
 from heuristics._words import label, page, sentence_around, short
 from heuristics.base import HeuristicMeta, finding
+from heuristics.path_length import goal_gerund
 
 HIGH_WAIT_MS = 10_000
 MEDIUM_WAIT_MS = 2_000
@@ -141,7 +142,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     detail = (f"The goal path waited {total_ms / 1000:.1f} s on the page: " + "; ".join(facts) +
               ". Doing nothing takes no time at all.")
     if total_ms >= MEDIUM_WAIT_MS:
-        title = f"Objecting makes you wait {total_ms / 1000:.1f} s"
+        title = f"{goal_gerund(trace.flow.goal)} makes you wait {total_ms / 1000:.1f} s"
     elif countdowns:
         title = f'The way out shows a countdown: "{short(countdowns[0]["wording"], 60)}"'
     else:

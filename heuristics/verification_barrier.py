@@ -50,6 +50,7 @@ from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot, StepTrace
 from heuristics._words import REFUSE, is_refuse, sentence_around, short
 from heuristics.base import HeuristicMeta, finding
+from heuristics.path_length import goal_gerund
 
 META = HeuristicMeta(
     id="verification-barrier",
@@ -208,7 +209,9 @@ def check(trace: FlowTrace) -> list[Finding]:
             note("post-only", last_step, None,
                  {"wording": sentence_around(last.text, postal.start(), postal.end(), 160)})
 
-    return [_finding(kind, *found[kind], unfinished=unfinished) for kind in KIND_SEVERITY if kind in found]
+    gerund = goal_gerund(trace.flow.goal)
+    return [_finding(kind, *found[kind], unfinished=unfinished, gerund=gerund)
+            for kind in KIND_SEVERITY if kind in found]
 
 
 _SAYS = {
@@ -222,7 +225,8 @@ _SAYS = {
 }
 
 
-def _finding(kind: str, step: int | None, element: int | None, evidence: dict, unfinished: bool) -> Finding:
+def _finding(kind: str, step: int | None, element: int | None, evidence: dict, unfinished: bool,
+             gerund: str) -> Finding:
     where = f"Step {step}" if step is not None else "The last page of the goal path"
     bits = []
     if "field" in evidence:
@@ -240,14 +244,14 @@ def _finding(kind: str, step: int | None, element: int | None, evidence: dict, u
     if unfinished:
         detail += " The goal path did not finish."
     title = {
-        "one-time-code": "Objecting needs a one-time code" if not evidence.get("inbox_wording")
-        else "Objecting needs a code sent by e-mail",
-        "email-verification": "Objecting needs a round trip to your inbox",
-        "identity-document": "Objecting needs an identity document",
+        "one-time-code": f"{gerund} needs a one-time code" if not evidence.get("inbox_wording")
+        else f"{gerund} needs a code sent by e-mail",
+        "email-verification": f"{gerund} needs a round trip to your inbox",
+        "identity-document": f"{gerund} needs an identity document",
         "email-only": "The choice can only be made by e-mail",
         "post-only": "The choice can only be made by post",
-        "login": "Objecting needs you to log in",
-        "phone-number": "Objecting needs your phone number",
+        "login": f"{gerund} needs you to log in",
+        "phone-number": f"{gerund} needs your phone number",
     }[kind]
     measured = {"kind": kind, **evidence}
     return finding(META, severity=KIND_SEVERITY[kind], title=title, detail=detail, path="goal", step=step,
