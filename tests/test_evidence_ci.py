@@ -82,6 +82,7 @@ def test_playwright_trace_and_har_are_real(meta_run):
     assert any(e["request"]["url"].endswith("notice.html") for e in har["log"]["entries"])
     html = (run / "report.html").read_text()
     assert "<code>goal.trace.zip</code>" in html and "<code>har/goal.har</code>" in html
+    assert "Browser context: viewport" in html and "time zone <code>" in html
 
 
 def test_verify_intact_then_each_kind_of_tampering(meta_run, tmp_path):
