@@ -116,12 +116,24 @@ def is_more_info(text: str) -> bool:
     return bool(text) and not is_refuse(text) and bool(MORE_INFO.search(text))
 
 
+SCAN_CHARS = 50_000  # wording heuristics read this much of a page's text: notices say what matters early
+_WINDOW = 400
+
+
+def scan_text(text: str) -> str:
+    """The part of a page's text the wording heuristics read (bounded, so huge pages stay fast)."""
+    return (text or "")[:SCAN_CHARS]
+
+
 def sentence_around(text: str, start: int, end: int, limit: int = 160) -> str:
     """The sentence of ``text`` containing the span [start, end), cut to ``limit`` characters."""
-    left = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start))
-    left = 0 if left < 0 else left + 2
-    right_candidates = [i for i in (text.find(". ", end), text.find("! ", end), text.find("? ", end)) if i >= 0]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
+    lo = max(0, start - _WINDOW)
+    left = max(text.rfind(". ", lo, start), text.rfind("! ", lo, start), text.rfind("? ", lo, start))
+    left = lo if left < 0 else left + 2
+    hi = min(len(text), end + _WINDOW)
+    right_candidates = [i for i in (text.find(". ", end, hi), text.find("! ", end, hi), text.find("? ", end, hi))
+                        if i >= 0]
+    right = min(right_candidates) + 1 if right_candidates else hi
     sentence = text[left:right].strip()
     if len(sentence) > limit:
         # keep the match in view

@@ -38,7 +38,8 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics._words import REFUSE, click_steps, first_snapshot, is_more_info, label, sentence_around, short
+from heuristics._words import (REFUSE, click_steps, first_snapshot, is_more_info, label, scan_text, sentence_around,
+                              short)
 from heuristics.base import HeuristicMeta, finding
 
 META = HeuristicMeta(
@@ -95,13 +96,19 @@ _VERB = {"object": "object", "reject": "refuse", "opt-out": "opt out", "withdraw
          "unsubscribe": "unsubscribe", "delete": "have your data deleted"}
 
 
+MAX_QUOTES = 20  # sentences kept per kind: enough to make the point, bounded on huge pages
+
+
 def _hits(rx: re.Pattern, text: str, seen: set[str]) -> list[str]:
     out = []
-    for m in rx.finditer(text or ""):
+    text = scan_text(text)
+    for m in rx.finditer(text):
         s = sentence_around(text, m.start(), m.end())
         if s.lower() not in seen:
             seen.add(s.lower())
             out.append(s)
+            if len(out) >= MAX_QUOTES:
+                break
     return out
 
 
@@ -109,7 +116,11 @@ def _texts(trace: FlowTrace):
     """(step number or None, where, text) for every goal page and dialog, in order."""
     path = trace.goal
     n = len(path.steps)
+    read: set[str] = set()
     for number, snap in path.snapshots():
+        if snap.text in read:  # the same page text again (fields filled on one form): read once
+            continue
+        read.add(snap.text)
         yield (number if number <= n else None), "page", snap.text
     for step in path.steps:
         for d in step.dialogs:
@@ -122,7 +133,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     clicks = click_steps(trace.goal)
     # 1. The first screen never names the choice.
     if step is not None and snap is not None and clicks:
-        names_choice = REFUSE.search(snap.text) or any(REFUSE.search(e.label_text) for e in snap.first_screen)
+        names_choice = REFUSE.search(scan_text(snap.text)) or any(REFUSE.search(e.label_text) for e in snap.first_screen)
         first = clicks[0]
         if not names_choice and is_more_info(first.target_element.label_text) and first.url == step.url:
             findings.append(finding(

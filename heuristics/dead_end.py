@@ -37,7 +37,8 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace, Snapshot
-from heuristics._words import after_snapshot, first_snapshot, is_accept, label, page, same_control, short
+from heuristics._words import (after_snapshot, first_snapshot, is_accept, label, page, same_control, scan_text,
+                              short)
 from heuristics.base import HeuristicMeta, finding
 
 PROMPT_BACK_SHARE = 0.8  # this share of the first page's sentences visible again = the prompt is back
@@ -76,14 +77,23 @@ def fingerprint(snap: Snapshot) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
+MAX_PROMPT_SENTENCES = 40
+
+
 def _sentences(text: str) -> set[str]:
-    return {" ".join(m.group(0).split()) for m in _SENTENCE.finditer(text or "")}
+    """The first page's long sentences (the first 40): what 'the prompt is on screen' means."""
+    out: set[str] = set()
+    for m in _SENTENCE.finditer(scan_text(text)):
+        out.add(" ".join(m.group(0).split()))
+        if len(out) >= MAX_PROMPT_SENTENCES:
+            break
+    return out
 
 
 def _share(sentences: set[str], text: str) -> float:
     if not sentences:
         return 0.0
-    norm = " ".join((text or "").split())
+    norm = " ".join(scan_text(text).split())
     return sum(1 for s in sentences if s in norm) / len(sentences)
 
 

@@ -36,7 +36,7 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace, StepTrace
-from heuristics._words import label, page, sentence_around, short
+from heuristics._words import label, page, scan_text, sentence_around, short
 from heuristics.base import HeuristicMeta, finding
 from heuristics.path_length import goal_gerund
 
@@ -102,7 +102,7 @@ def check(trace: FlowTrace) -> list[Finding]:
         if step.snapshot is None:
             continue
         el = step.target_element
-        m = COUNTDOWN.search(step.snapshot.text)
+        m = COUNTDOWN.search(scan_text(step.snapshot.text))
         if m:
             s = short(sentence_around(step.snapshot.text, m.start(), m.end()), 120)
             if s.lower() not in seen:

@@ -29,7 +29,7 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics._words import first_snapshot
+from heuristics._words import first_snapshot, scan_text
 from heuristics.base import HeuristicMeta, finding
 
 MIN_NEW_KINDS = 2
@@ -73,13 +73,18 @@ KINDS: dict[str, re.Pattern] = {k: re.compile(v, re.I) for k, v in {
 }.items()}
 
 
+_ANY_KIND = re.compile("|".join(f"(?P<{k}>{rx.pattern})" for k, rx in KINDS.items()), re.I)
+
+
 def kinds_in(text: str) -> dict[str, str]:
-    """kind -> the first wording that named it."""
-    out = {}
-    for kind, rx in KINDS.items():
-        m = rx.search(text or "")
-        if m:
+    """kind -> the first wording that named it (one pass over the page's text)."""
+    out: dict[str, str] = {}
+    for m in _ANY_KIND.finditer(scan_text(text)):
+        kind = m.lastgroup
+        if kind and kind not in out:
             out[kind] = m.group(0)
+            if len(out) == len(KINDS):
+                break
     return out
 
 

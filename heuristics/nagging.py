@@ -30,7 +30,7 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics._words import label, short
+from heuristics._words import label, scan_text, short
 from heuristics.base import HeuristicMeta, finding
 
 MIN_REPEATS = 2
@@ -78,7 +78,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     presence: dict[str, list[bool]] = {}
     snaps = path.snapshots()
     for i, (_, snap) in enumerate(snaps):
-        qs = {_norm(m.group(0)) for m in _QUESTION.finditer(snap.text or "")}
+        qs = {_norm(m.group(0)) for m in _QUESTION.finditer(scan_text(snap.text))}
         for q in qs:
             presence.setdefault(q, [False] * len(snaps))[i] = True
     shown_again = []

@@ -48,7 +48,7 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot, StepTrace
-from heuristics._words import REFUSE, is_refuse, sentence_around, short
+from heuristics._words import REFUSE, is_refuse, scan_text, sentence_around, short
 from heuristics.base import HeuristicMeta, finding
 from heuristics.path_length import goal_gerund
 
@@ -184,8 +184,8 @@ def check(trace: FlowTrace) -> list[Finding]:
             if kind == "identity-document" or (kind and el.required and unfinished):
                 note(kind, step, el.index if step else None, {"field": short(_words(el), 80), "filled": False,
                                                                "required": el.required})
-        m = _CHECK_INBOX.search(snap.text)
-        if m and inbox_at is None:
+        m = _CHECK_INBOX.search(scan_text(snap.text)) if inbox_at is None else None
+        if m:
             inbox_at = (step, _quote(snap.text, m.start()))
     if inbox_at is not None:
         if "one-time-code" in found:
@@ -201,8 +201,8 @@ def check(trace: FlowTrace) -> list[Finding]:
     if last is not None and not _online_choice(last):
         last_step = steps_by_number.get(last_number) if last_number and last_number <= n_steps else None
         mailto = _mailto_choice(last)
-        postal = _POSTAL.search(last.text)
-        if mailto is not None and REFUSE.search(last.text):
+        postal = _POSTAL.search(scan_text(last.text))
+        if mailto is not None and REFUSE.search(scan_text(last.text)):
             note("email-only", last_step, mailto.index if last_step else None,
                  {"link": short(mailto.label_text, 60), "href": short(mailto.href or "", 80)})
         elif postal is not None:
