@@ -11,7 +11,7 @@ compares, the text's and the background's, the way the browser does:
 * the bottom of the stack is the white canvas.
 
 So a faded button fades its fill *and* its text towards the page, and a faded banner fades everything in
-it. Background images (gradients, pictures) are unknown colours and are skipped: the contrast is then an
+it. A translucent sheet on top (an overlay that lets clicks through) is composited over both pixels last. Background images (gradients, pictures) are unknown colours and are skipped: the contrast is then an
 estimate against the nearest known colour. coloraide parses every CSS colour syntax and does the WCAG
 luminance maths, so sRGB linearisation is not hand-rolled.
 """
@@ -66,8 +66,12 @@ def _normalise(layers: Iterable[RawLayer]) -> tuple[tuple[str | None, float], ..
     return tuple(out)
 
 
-def _pixel(text: str | None, layers: tuple[tuple[str | None, float], ...]) -> _RGBA:
-    """What the eye gets at a pixel of the text (``text`` given) or of the background next to it."""
+def _pixel(text: str | None, layers: tuple[tuple[str | None, float], ...],
+           overlay: tuple[str | None, float] | None = None) -> _RGBA:
+    """What the eye gets at a pixel of the text (``text`` given) or of the background next to it.
+
+    ``overlay`` is a sheet painted on top of everything (a translucent veil that lets clicks through).
+    """
     px: _RGBA = (0.0, 0.0, 0.0, 0.0)
     if text is not None:
         px = _parse(text) or px
@@ -78,33 +82,52 @@ def _pixel(text: str | None, layers: tuple[tuple[str | None, float], ...]) -> _R
                 px = _over(px, bg)
         if opacity < 1.0:
             px = _scale(px, opacity)
-    return _over(px, CANVAS)
+    px = _over(px, CANVAS)
+    if overlay is not None and overlay[0] is not None:
+        veil = _parse(overlay[0])
+        if veil is not None:
+            px = _over(_scale(veil, overlay[1]), px)
+    return px
 
 
 def _to_color(px: _RGBA) -> Color:
     return Color("srgb", [px[0], px[1], px[2]])
 
 
+_Overlay = tuple[str | None, float] | None
+
+
+def _overlay(raw: dict | None) -> _Overlay:
+    if not isinstance(raw, dict):
+        return None
+    try:
+        o = min(max(float(raw.get("o", 1.0)), 0.0), 1.0)
+    except (TypeError, ValueError):
+        o = 1.0
+    return (raw.get("c") or None, o)
+
+
 @lru_cache(maxsize=4096)
-def _background(layers: tuple[tuple[str | None, float], ...]) -> str:
-    return _to_color(_pixel(None, layers)).to_string(precision=4)
+def _background(layers: tuple[tuple[str | None, float], ...], overlay: _Overlay = None) -> str:
+    return _to_color(_pixel(None, layers, overlay)).to_string(precision=4)
 
 
-def effective_background(layers: Sequence[RawLayer]) -> str:
+def effective_background(layers: Sequence[RawLayer], overlay: dict | None = None) -> str:
     """The colour a person sees behind the element's text, after every fill and opacity is composited."""
-    return _background(_normalise(layers))
+    return _background(_normalise(layers), _overlay(overlay))
 
 
 @lru_cache(maxsize=4096)
-def _contrast(colour: str, layers: tuple[tuple[str | None, float], ...]) -> float | None:
+def _contrast(colour: str, layers: tuple[tuple[str | None, float], ...], overlay: _Overlay = None) -> float | None:
     if _parse(colour) is None:
         return None
-    fg = _to_color(_pixel(colour, layers))
-    bg = _to_color(_pixel(None, layers))
+    fg = _to_color(_pixel(colour, layers, overlay))
+    bg = _to_color(_pixel(None, layers, overlay))
     return round(fg.contrast(bg, method="wcag21"), 2)
 
 
-def contrast_ratio(colour: str, layers: Sequence[RawLayer], opacity: float = 1.0) -> float | None:
+def contrast_ratio(colour: str, layers: Sequence[RawLayer], opacity: float = 1.0,
+                   overlay: dict | None = None) -> float | None:
     """WCAG 2.1 contrast of the text as seen against its effective background.
 
     ``opacity`` is only for the old layer format (plain background strings), which carried the product of
@@ -114,7 +137,7 @@ def contrast_ratio(colour: str, layers: Sequence[RawLayer], opacity: float = 1.0
     norm = _normalise(layers)
     if not any(isinstance(layer, dict) for layer in layers) and opacity < 1.0:
         norm = _fade_innermost(norm, opacity)
-    return _contrast(colour, norm)
+    return _contrast(colour, norm, _overlay(overlay))
 
 
 def _fade_innermost(norm: tuple[tuple[str | None, float], ...], opacity: float) -> tuple:

@@ -24,8 +24,10 @@ def from_raw(raw: dict) -> tuple[Snapshot, int | None]:
     elements = []
     for e in raw.get("elements", []):
         layers = e.pop("bg_layers", [])
-        e["background"] = effective_background(layers)
-        e["contrast"] = contrast_ratio(e.get("color", ""), layers, e.get("opacity", 1.0)) if e.get("name") else None
+        overlay = e.pop("overlay", None)  # a translucent sheet over the element (see snapshot.js)
+        e["background"] = effective_background(layers, overlay)
+        e["contrast"] = (contrast_ratio(e.get("color", ""), layers, e.get("opacity", 1.0), overlay)
+                         if e.get("name") else None)
         elements.append(Element.model_validate(e))
     snap = Snapshot(url=raw.get("url", ""), title=raw.get("title", ""), viewport=raw["viewport"],
                     page_width=raw.get("page_width", 0), page_height=raw.get("page_height", 0),

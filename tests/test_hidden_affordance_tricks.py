@@ -166,6 +166,16 @@ def test_layers_continue_past_a_transparent_frame_into_the_parent_page():
     assert effective_background(layers) == "rgb(34 34 34)"
 
 
+def test_a_translucent_overlay_washes_out_text_and_background_alike():
+    layers = [{"c": "rgb(255, 255, 255)", "o": 1}]
+    clear = contrast_ratio("rgb(11, 92, 173)", layers)
+    veiled = contrast_ratio("rgb(11, 92, 173)", layers, overlay={"c": "rgba(255, 255, 255, 0.85)", "o": 1})
+    assert clear > 6 and veiled < 1.5
+    assert effective_background(layers, {"c": "rgba(0, 0, 0, 0.5)", "o": 1}) == "rgb(127.5 127.5 127.5)"
+    # an overlay of unknown colour (an image) leaves the contrast as measured
+    assert contrast_ratio("rgb(11, 92, 173)", layers, overlay={"c": None, "o": 1}) == clear
+
+
 def test_old_trace_layer_format_still_works():
     assert contrast_ratio("rgb(138, 141, 145)", ["rgb(255, 255, 255)"]) == 3.33
     assert contrast_ratio("rgb(0, 0, 0)", ["image", "rgb(255, 255, 255)"], 0.2) < 3

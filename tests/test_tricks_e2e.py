@@ -3,7 +3,8 @@ way, the real browser audits it, and the finding names the trick's own signal in
 
 One fixture per trick (see each flow.yaml's comment): near-background colour, low opacity, tiny font, a
 collapsed <details>, open shadow DOM, a same-origin iframe, a sticky bar covering the link, a control
-rendered 2.5 s late, a link far below the fold, and a way out labelled "Learn more".
+rendered 2.5 s late, a link far below the fold, a way out labelled "Learn more", and a translucent sheet
+that lets clicks through (pointer-events: none) over the link.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ TRICKS = {
     "shadow-dom": lambda m: m["in_shadow"] is True and m["contrast"] < 1.5,
     "iframe": lambda m: m["in_iframe"] is True and m["contrast"] < 1.5,
     "covered": lambda m: m["covered"] is True and "covered" in m["strong_signals"],
+    "overlay": lambda m: m["covered"] is True and m["contrast"] < 1.5,
     "delayed": lambda m: m["delayed"] is True and m["appeared_after_s"] >= 2.0
     and m["baseline_appeared_after_s"] < 1.0,
     "below-fold": lambda m: m["in_viewport"] is False and m["below_fold_px"] > 720
@@ -73,3 +75,17 @@ def test_covered_link_is_still_reached_the_way_a_person_would(audit_fixture):
     step = result.trace.goal.steps[0]
     assert step.target_element.covered and step.error is None
     assert result.report.status == "complete"
+
+
+def test_translucent_overlay_lets_the_click_through_but_veils_the_link(audit_fixture):
+    result = audit_fixture("tricks/overlay")
+    link = result.trace.goal.steps[0].target_element
+    assert link.covered and link.contrast < 1.5  # 6.7:1 without the veil
+    assert result.report.status == "complete"
+
+
+def test_fair_and_meta_controls_are_not_mistaken_for_covered(audit_fixture):
+    for name in ("fair", "meta-2024"):
+        for step in audit_fixture(name).trace.goal.steps:
+            el = step.target_element
+            assert el is None or not el.covered, (name, step.number, el.label_text)

@@ -228,6 +228,51 @@
     };
     if (el === target) targetIndex = entry.index;
     elements.push(entry);
+    if (entry.in_viewport && !entry.covered) probes.push({ el, entry, r });
+  };
+
+  // A translucent sheet with pointer-events: none lets clicks through, so elementFromPoint (and the
+  // click) ignore it, yet a person sees the control through a veil. One more hit test per visible control,
+  // with pointer events forced on by a stylesheet that exists only during this loop.
+  const probes = [];
+  const paintOf = (hit) => {
+    const cs = styleOf(hit);
+    const o = opacityOf(hit);
+    if (o <= 0.02 || cs.visibility === 'hidden') return null;
+    if (!TRANSPARENT(cs.backgroundColor)) return { c: cs.backgroundColor, o };
+    if (cs.backgroundImage && cs.backgroundImage !== 'none') return { c: null, o };
+    if (['IMG', 'SVG', 'CANVAS', 'VIDEO', 'svg'].includes(hit.tagName)) return { c: null, o };
+    const ownText = Array.from(hit.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+    return ownText ? { c: null, o } : null;
+  };
+  const probeOverlays = () => {
+    const byDoc = new Map();
+    for (const p of probes) {
+      const doc = p.el.ownerDocument;
+      if (!byDoc.has(doc)) byDoc.set(doc, []);
+      byDoc.get(doc).push(p);
+    }
+    for (const [doc, list] of byDoc) {
+      const style = doc.createElement('style');
+      style.textContent = '*, *::before, *::after { pointer-events: auto !important; }';
+      try {
+        (doc.head || doc.documentElement).appendChild(style);
+        for (const { el, entry, r } of list) {
+          const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+          const root = el.getRootNode();
+          const hit = (root.elementFromPoint ? root : doc).elementFromPoint(cx, cy);
+          if (!hit || hit === el || el.contains(hit) || hit.contains(el)) continue;
+          if (Array.from(el.labels || []).some((l) => l === hit || l.contains(hit))) continue;
+          if (hit.shadowRoot && hit.shadowRoot.contains(el)) continue;
+          const veil = paintOf(hit);
+          if (veil) { entry.covered = true; entry.overlay = veil; }
+        }
+      } catch (e) {
+        // a page that forbids inline styles (CSP) keeps the first hit test's answer
+      } finally {
+        style.remove();
+      }
+    }
   };
 
   const walk = (root, ctx) => {
@@ -257,6 +302,7 @@
   };
   walk(document, { dx: 0, dy: 0, inIframe: false, visible: true, frame: null,
     clip: { left: 0, top: 0, right: vw, bottom: vh } });
+  probeOverlays();
   const body = document.body;
   let text = clean((body ? body.innerText : '') + ' ' + extraText.join(' '));
   if (text.length > MAX_TEXT) { text = text.slice(0, MAX_TEXT); truncated = true; }
