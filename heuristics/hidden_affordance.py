@@ -14,7 +14,8 @@ What it does
     in_prose              sits inside running text (a link within a paragraph)           no
     below_fold            outside the viewport: the person must scroll to find it        > 1 screen
     faint                 opacity below 0.5                                              < 0.3
-    covered               another element lies on top of its centre                      yes
+    covered               another element lies on top of its centre, also a translucent  yes
+                          sheet that lets clicks through (pointer-events: none)
     in_closed_details     inside a collapsed ``<details>`` section (see below)           yes
     delayed               appeared >= 1 s after the page was ready, later than the       >= 2 s
                           baseline's control
@@ -92,8 +93,9 @@ META = HeuristicMeta(
     id="hidden-affordance",
     title="The way out is a small, faint link hidden in the text",
     severity="medium",
-    measures="contrast, font size, button-vs-text styling, position in prose and in the first screen, "
-    "opacity, covering, collapsed sections, and area against the baseline's control, for every control "
+    measures="contrast (composited across opacity, shadow hosts, iframes and overlays), font size, "
+    "button-vs-text styling, position in prose and against the fold, opacity, covering, collapsed sections, "
+    "late rendering, vague labels ('Learn more') and area against the baseline's control, for every control "
     "the goal path clicks",
     why="A right people cannot see is a right they do not use. A small low-contrast link in a paragraph "
     "next to a big 'Close' button is the EDPB's 'Hidden in plain sight' and 'Look over there'; GDPR "
