@@ -67,7 +67,7 @@ _ERROR = re.compile(
     r"\bpagina niet gevonden\b|\bniet gevonden\b",
     re.I,
 )
-_SENTENCE = re.compile(r"[^.!?]{30,}[.!?]")
+_SENTENCE = re.compile(r"(?:^|(?<=[.!?]) )([^.!?]{30,400}[.!?])")  # anchored: linear on long text
 
 
 def fingerprint(snap: Snapshot) -> str:
@@ -84,7 +84,7 @@ def _sentences(text: str) -> set[str]:
     """The first page's long sentences (the first 40): what 'the prompt is on screen' means."""
     out: set[str] = set()
     for m in _SENTENCE.finditer(scan_text(text)):
-        out.add(" ".join(m.group(0).split()))
+        out.add(" ".join(m.group(1).split()))
         if len(out) >= MAX_PROMPT_SENTENCES:
             break
     return out

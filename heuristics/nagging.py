@@ -57,7 +57,7 @@ CONFIRM = re.compile(
     r"^(?:bestätigen|confirmer|confirmar|conferma|bevestigen)\b",
     re.I,
 )
-_QUESTION = re.compile(r"[^.!?]{15,}\?")
+_QUESTION = re.compile(r"(?:^|(?<=[.!?\n]) ?)([^.!?\n]{15,300}\?)")  # anchored: linear on long text
 
 
 def _norm(s: str) -> str:
@@ -78,7 +78,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     presence: dict[str, list[bool]] = {}
     snaps = path.snapshots()
     for i, (_, snap) in enumerate(snaps):
-        qs = {_norm(m.group(0)) for m in _QUESTION.finditer(scan_text(snap.text))}
+        qs = {_norm(m.group(1)) for m in _QUESTION.finditer(scan_text(snap.text))}
         for q in qs:
             presence.setdefault(q, [False] * len(snaps))[i] = True
     shown_again = []
