@@ -479,3 +479,22 @@ def test_registry_finds_each_pattern_heuristic_with_its_why(hid):
     assert found[hid].check(make_trace([])) == []
     module = __import__(f"heuristics.{hid.replace('-', '_')}", fromlist=["check"])
     assert "Why is this bad?" in module.__doc__ and "What a fair design does" in module.__doc__
+
+
+@pytest.mark.parametrize("text", [
+    " ".join(f"Item number {i}" for i in range(20000))[:200000],  # no punctuation: where regexes go quadratic
+    ("Lorem ipsum dolor sit amet, we may consectetur adipiscing elit? Sed do eiusmod tempor. " * 2300)[:200000],
+])
+def test_pattern_heuristics_stay_fast_on_a_huge_page(text):
+    import time
+
+    items = [make_element(text=f"Item {i}", tag="a", role="link", path=f"a:nth-of-type({i})") for i in range(5000)]
+    ob, ac = button("Object", path="#object"), button("Accept", path="#accept")
+    snap = make_snapshot(items + [ob, ac], text=text)
+    goal = [make_step(1, "click", ob, snapshot=snap), make_step(2, "click", ob, snapshot=snap)]
+    trace = make_trace(goal, [make_step(1, "click", ac, snapshot=snap)], final=snap)
+    found = {h.id: h for h in all_heuristics()}
+    started = time.perf_counter()
+    for hid in NEW:
+        found[hid].check(trace)
+    assert time.perf_counter() - started < 2.0
