@@ -6,7 +6,8 @@ What it does
     - a control the path acts on that was **disabled** when the page was captured: the time the action
       took (``StepTrace.action_ms``, which includes waiting for the control to become enabled);
     - a control that **appeared late**: the time spent waiting for it to become visible
-      (``StepTrace.find_ms``), from 1 s on (a page that is simply loading takes less);
+      (``StepTrace.find_ms``), from 1 s on (a page that is simply loading takes less); not on huge pages
+      (2000+ controls, or a truncated snapshot), where the auditor's own lookup takes seconds;
     - ``wait`` steps the flow's author had to write (their recorded duration);
 
     and notes two supporting signals: **countdown wording** on a goal page ("please wait", "in 5 seconds",
@@ -43,6 +44,7 @@ from heuristics.path_length import goal_gerund
 HIGH_WAIT_MS = 10_000
 MEDIUM_WAIT_MS = 2_000
 LATE_FIND_MS = 1_000
+HUGE_PAGE_ELEMENTS = 2_000
 
 META = HeuristicMeta(
     id="delay",
@@ -76,6 +78,12 @@ CONTINUE = re.compile(
 )
 
 
+def _lookup_is_cheap(step: StepTrace) -> bool:
+    """On a huge page the auditor's own lookup takes seconds: that is not a wait the page imposed."""
+    snap = step.snapshot
+    return snap is not None and not snap.truncated and len(snap.elements) < HUGE_PAGE_ELEMENTS
+
+
 def _waits(step: StepTrace) -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
     el = step.target_element
@@ -83,7 +91,7 @@ def _waits(step: StepTrace) -> list[tuple[str, float]]:
         out.append(("wait-step", step.action_ms if step.action_ms is not None else step.duration_ms))
     if el is not None and el.disabled and step.action_ms:
         out.append(("disabled-control", step.action_ms))
-    if step.find_ms is not None and step.find_ms >= LATE_FIND_MS:
+    if step.find_ms is not None and step.find_ms >= LATE_FIND_MS and _lookup_is_cheap(step):
         out.append(("late-control", step.find_ms))
     return out
 

@@ -498,3 +498,9 @@ def test_pattern_heuristics_stay_fast_on_a_huge_page(text):
     for hid in NEW:
         found[hid].check(trace)
     assert time.perf_counter() - started < 2.0
+
+
+def test_delay_ignores_slow_lookups_on_huge_pages():
+    many = [link(f"Item {i}", path=f"a:nth-of-type({i})") for i in range(2000)]
+    goal = [make_step(1, "click", button("Object"), others=many, find_ms=7000.0)]
+    assert delay.check(make_trace(goal)) == []
