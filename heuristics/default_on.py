@@ -6,7 +6,8 @@ What it does
     which it is visible (a settings panel that opens on the same page counts from the moment it opens).
     A box ticked or a switch on before the person touched it is a default-on purpose, unless its label
     says it is necessary, essential, required or strictly needed (in en, de, fr, es, it, nl), or names a
-    refusal ("I object" pre-ticked is protective). A radio option pre-selected on a consenting answer
+    refusal ("I object" pre-ticked is protective) or is about the session rather than a use of data
+    ("Remember me", "Keep me signed in", "Show password"). A radio option pre-selected on a consenting answer
     ("Yes, allow") counts too. One finding per page:
 
     - **high**: at least one pre-ticked checkbox or switched-on toggle;
@@ -25,6 +26,8 @@ What a fair design does
 """
 
 from __future__ import annotations
+
+import re
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace
@@ -48,6 +51,14 @@ META = HeuristicMeta(
 )
 
 _TOGGLE_ROLES = {"checkbox", "switch"}
+# Toggles about the session or the form, not about a use of data.
+_NOT_A_PURPOSE = re.compile(
+    r"remember me|keep me (?:signed|logged) in|stay (?:signed|logged) in|show password|angemeldet bleiben|"
+    r"passwort anzeigen|rester connecté|se souvenir de moi|afficher le mot de passe|mantener(?:me)? (?:la )?sesión|"
+    r"recordarme|mostrar contraseña|ricordami|resta connesso|mostra password|ingelogd blijven|onthoud mij|"
+    r"wachtwoord tonen",
+    re.I,
+)
 
 
 def _kind(el: Element) -> str | None:
@@ -90,9 +101,7 @@ def check(trace: FlowTrace) -> list[Finding]:
         if NECESSARY.search(text):
             c["essential_on"] += 1
             continue
-        if not text or is_refuse(text):
-            continue
-        if not el.visible and not text:
+        if not text or is_refuse(text) or _NOT_A_PURPOSE.search(text):
             continue
         if kind == "radio" and not CONSENTING_OPTION.search(text):
             continue

@@ -504,3 +504,29 @@ def test_delay_ignores_slow_lookups_on_huge_pages():
     many = [link(f"Item {i}", path=f"a:nth-of-type({i})") for i in range(2000)]
     goal = [make_step(1, "click", button("Object"), others=many, find_ms=7000.0)]
     assert delay.check(make_trace(goal)) == []
+
+
+def _degenerate_traces():
+    from auditor.trace import StepTrace
+
+    bare = StepTrace(number=1, action="click")  # failed before any snapshot
+    no_target = make_step(1, "click", others=[button("Accept all")])
+    wait = make_step(1, "wait")
+    empty_page = make_snapshot([], url="about:blank")
+    yield make_trace([bare], goal_status="incomplete")
+    yield make_trace([no_target], [bare], baseline_status="incomplete")
+    yield make_trace([wait, bare], [], goal_status="goal-unreachable", final=empty_page)
+    yield make_trace([make_step(1, "goto", page_loads=1)], final=empty_page)
+    yield make_trace([make_step(1, "press", key="Enter")], [make_step(1, "click", link("Accept"))])
+
+
+@pytest.mark.parametrize("hid", NEW)
+def test_pattern_heuristics_survive_degenerate_traces(hid):
+    check = {h.id: h for h in all_heuristics()}[hid].check
+    for trace in _degenerate_traces():
+        assert isinstance(check(trace), list)
+
+
+def test_default_on_ignores_session_toggles():
+    login = [toggle("Remember me", True), toggle("Keep me signed in", True), button("Log in")]
+    assert default_on.check(make_trace([make_step(1, "click", login[2], snapshot=make_snapshot(login))])) == []
