@@ -101,6 +101,13 @@ _CHECK_INBOX = re.compile(
     r"controleer je (?:e-?mail|inbox)|bevestigingslink",
     re.I,
 )
+_EXPIRY = re.compile(
+    r"(?:valid|expires?|good) (?:for|in|within|after) (?:the next )?(?:one|an|\d{1,3}) ?(?:hours?|minutes?|mins?|h)\b|"
+    r"gültig für (?:eine|\d{1,3}) (?:stunde|minuten?)|valable (?:pendant )?(?:une|\d{1,3}) (?:heure|minutes?)|"
+    r"válido (?:durante )?(?:una|\d{1,3}) (?:hora|minutos?)|valido per (?:un'ora|\d{1,3} (?:ore|minuti))|"
+    r"geldig (?:voor )?(?:een|\d{1,3}) (?:uur|minuten)",
+    re.I,
+)
 _POSTAL = re.compile(
     r"write to us|in writing to|by (?:post|mail|letter) to|send (?:us )?a letter|postal address|by post\b|"
     r"(?:p\.?o\.?|post office) box|schriftlich an|per post|postanschrift|postfach|par courrier|"
@@ -175,6 +182,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     # 2. Required fields and barrier wording on every goal page.
     n_steps = len(path.steps)
     inbox_at: tuple[StepTrace | None, str] | None = None
+    expiry: str | None = None
     for number, snap in path.snapshots():
         step = steps_by_number.get(number) if number <= n_steps else None
         for el in snap.elements:
@@ -187,11 +195,17 @@ def check(trace: FlowTrace) -> list[Finding]:
         m = _CHECK_INBOX.search(scan_text(snap.text)) if inbox_at is None else None
         if m:
             inbox_at = (step, _quote(snap.text, m.start()))
+        e = _EXPIRY.search(scan_text(snap.text)) if expiry is None else None
+        if e:
+            expiry = e.group(0)
     if inbox_at is not None:
         if "one-time-code" in found:
             found["one-time-code"][2]["inbox_wording"] = short(inbox_at[1], 120)
         else:
             note("email-verification", inbox_at[0], None, {"wording": short(inbox_at[1], 120)})
+    for kind in ("one-time-code", "email-verification"):
+        if kind in found and expiry:
+            found[kind][2]["expires"] = expiry
     # 3. A choice offered only by e-mail or by post.
     for step in path.steps:
         el = step.target_element
@@ -240,7 +254,8 @@ def _finding(kind: str, step: int | None, element: int | None, evidence: dict, u
         bits.append(f'link "{evidence["link"]}" -> {evidence["href"]}')
     detail = f"{where} {_SAYS[kind]}: {'; '.join(bits)}. Doing nothing needs no proof at all."
     if kind in {"one-time-code", "email-verification"}:
-        detail += " The person must leave the page, open their mailbox and come back."
+        detail += " The person must leave the page, open their mailbox and come back"
+        detail += f' before the code expires ("{evidence["expires"]}").' if evidence.get("expires") else "."
     if unfinished:
         detail += " The goal path did not finish."
     title = {

@@ -82,9 +82,10 @@ def test_verification_emailed_code_is_high_with_the_inbox_wording():
     [f] = verification_barrier.check(make_trace(_code_flow()))
     assert (f.severity, f.step, f.element) == ("high", 4, 0)
     assert f.measured == {"kind": "one-time-code", "field": "Confirmation code", "filled": True, "typed_chars": 6,
-                          "inbox_wording": "Check your email."}
+                          "inbox_wording": "Check your email.", "expires": "valid for one hour"}
     assert f.title == "Objecting needs a code sent by e-mail"
     assert 'field "Confirmation code" (filled by the flow)' in f.detail and "mailbox" in f.detail
+    assert 'before the code expires ("valid for one hour")' in f.detail
 
 
 def test_verification_postal_code_and_plain_email_are_fair():
