@@ -24,7 +24,9 @@ What it does
     ===================  ====================================================================  ========
 
     A field the path did not fill counts only when the page marks it required and the goal path did not
-    finish (it may be what stopped the audit); an optional phone field left empty is fair.
+    finish (it may be what stopped the audit); an optional phone field left empty is fair. When a goal page
+    says how long a code stays valid ("valid for one hour"), the finding quotes it: the person must fetch it
+    in time.
 
 Why is this bad?
     Doing nothing costs nothing and needs no proof; saying no should not cost an inbox round trip, a

@@ -18,9 +18,10 @@ What it does
     position      accept comes first / higher on the screen     (supporting only)
     ============  ============================================  ==================
 
-    Severity: **medium** when 1 or 2 dimensions are weaker, **high** with 3 or more. ``position`` is
-    reported and counts toward severity only next to another weaker dimension: accept-first alone is
-    common in fair designs. Two identical buttons side by side give no finding.
+    Severity: **medium** when one measured dimension (area, contrast, style, weight, size) is weaker,
+    **high** when several (2 or more) are. ``position`` is reported next to another weaker dimension but
+    never counts toward the severity: accept-first alone is common in fair designs. Two identical buttons
+    side by side give no finding.
 
 Why is this bad?
     People choose what they see first and what looks like the main action. A big blue "Accept all" next to
@@ -41,7 +42,7 @@ from heuristics._words import first_choice_pair, label, same_control
 from heuristics.base import HeuristicMeta, finding
 
 WEAKER_RATIO = 1.5
-HIGH_DIMENSIONS = 3
+HIGH_DIMENSIONS = 2  # measured dimensions; position never counts
 
 META = HeuristicMeta(
     id="visual-asymmetry",
@@ -116,7 +117,8 @@ def check(trace: FlowTrace) -> list[Finding]:
     if not c["weaker"]:
         return []
     n = len(c["weaker"])
-    severity = "high" if n >= HIGH_DIMENSIONS else "medium"
+    measured_dims = [d for d in c["weaker"] if d != "position"]
+    severity = "high" if len(measured_dims) >= HIGH_DIMENSIONS else "medium"
     o, a = label(optout), label(rival)
     r = c["ratios"]
     facts = []

@@ -531,3 +531,16 @@ def test_pattern_heuristics_survive_degenerate_traces(hid):
 def test_default_on_ignores_session_toggles():
     login = [toggle("Remember me", True), toggle("Keep me signed in", True), button("Log in")]
     assert default_on.check(make_trace([make_step(1, "click", login[2], snapshot=make_snapshot(login))])) == []
+
+
+def test_visual_asymmetry_two_measured_dimensions_are_high_but_position_never_counts():
+    close = button("Close", box=make_element().box.model_copy(update={"y": 300, "width": 600, "height": 48}))
+    more = link("Learn more", font_size=13.0)  # above the button: the opt-out comes first
+    [f] = visual_asymmetry.check(make_trace([make_step(1, "click", more, others=[close])],
+                                            [make_step(1, "click", close, others=[more])]))
+    assert (f.severity, f.measured["weaker"], f.measured["accept_first"]) == ("high", ["area", "style"], False)
+    faded = button("Reject all", contrast=3.0, box=make_element().box.model_copy(update={"x": 300}))
+    accept = button("Accept all")
+    [f] = visual_asymmetry.check(make_trace([make_step(1, "click", faded, others=[accept])],
+                                            [make_step(1, "click", accept, others=[faded])]))
+    assert (f.severity, f.measured["weaker"]) == ("medium", ["contrast", "position"])
