@@ -63,8 +63,9 @@ KINDS: dict[str, re.Pattern] = {k: re.compile(v, re.I) for k, v in {
     "interactions": r"\binteractions\b|\binteraktionen\b|\binteracciones\b|\binterazioni\b|\binteracties\b",
     "profile": r"\bprofile (?:information|data|details|photo|picture)\b|\bprofildaten\b|\bprofilinformationen\b",
     "contacts": r"\bcontacts\b|\baddress book\b|\bkontakte\b|\bcontactos\b|\bcontatti\b",
-    "location": r"\blocation(?: data| history)?\b|\bstandort(?:daten)?\b|\blocalisation\b|\bubicación\b|"
-                r"\bposizione\b|\blocatie(?:gegevens)?\b",
+    "location": r"\b(?:your|precise|approximate) location\b|\blocation (?:data|history)\b|\bstandortdaten\b|"
+                r"\bdonnées de localisation\b|\bdatos de ubicación\b|\bdati (?:di|sulla) posizione\b|"
+                r"\blocatiegegevens\b",
     "browsing": r"\bbrowsing (?:history|data|activity)\b|\bsearch history\b|\bsuchverlauf\b|\bverlauf\b|"
                 r"\bhistorique de navigation\b|\bhistorial de navegación\b|\bcronologia\b",
     "purchases": r"\bpurchase(?:s| history)\b|\bkäufe\b|\bachats\b|\bcompras\b|\bacquisti\b|\baankopen\b",
