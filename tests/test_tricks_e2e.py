@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 TRICKS = {
-    "low-contrast": lambda m: m["contrast"] < 1.5 and "low_contrast" in m["strong_signals"],
+    "low-contrast": lambda m: m["contrast"] < 1.5 and "low_contrast" in m["strong_signals"]
+    and m["has_fill"] is False,  # a white "button" on a white banner is no fill: it reads as text
     "low-opacity": lambda m: m["opacity"] < 0.3 and "faint" in m["strong_signals"] and m["contrast"] < 3,
     "tiny-font": lambda m: m["font_size"] < 10 and "small_text" in m["strong_signals"],
     "closed-details": lambda m: m["in_closed_details"] is True and m["folded_control"] == "Reject all"

@@ -96,6 +96,14 @@
     layerCache.set(n, layers);
     return layers;
   };
+  // A fill is a background that differs from what is behind it: a white "button" on a white banner
+  // looks like text, not like a button.
+  const hasFill = (el, cs) => {
+    if (cs.backgroundImage && cs.backgroundImage !== 'none') return true;
+    if (TRANSPARENT(cs.backgroundColor)) return false;
+    const behind = layersOf(parentOf(el)).find((l) => l.c);
+    return cs.backgroundColor !== (behind ? behind.c : 'rgb(255, 255, 255)');
+  };
   const opacityOf = (el) => layersOf(el).reduce((acc, l) => acc * l.o, 1);
   const clipCache = new Map();
   // The rectangle (in the node's own document's viewport) that ancestors with overflow clipping leave
@@ -204,8 +212,7 @@
       font_weight: parseInt(cs.fontWeight, 10) || 400,
       opacity: opacityOf(el),
       text_decoration: cs.textDecorationLine || '',
-      has_fill: (cs.backgroundColor !== 'rgba(0, 0, 0, 0)' && cs.backgroundColor !== 'transparent') ||
-        (cs.backgroundImage && cs.backgroundImage !== 'none'),
+      has_fill: hasFill(el, cs),
       has_border: ['Top', 'Right', 'Bottom', 'Left'].some((s) => parseFloat(cs['border' + s + 'Width']) > 0 &&
         cs['border' + s + 'Style'] !== 'none' && !/rgba\([^)]*,\s*0\)$/.test(cs['border' + s + 'Color'])),
       cursor: cs.cursor,
