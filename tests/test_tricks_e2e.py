@@ -3,7 +3,7 @@ way, the real browser audits it, and the finding names the trick's own signal in
 
 One fixture per trick (see each flow.yaml's comment): near-background colour, low opacity, tiny font, a
 collapsed <details>, open shadow DOM, a same-origin iframe, a sticky bar covering the link, a control
-rendered 2.5 s late, a link far below the fold, a way out labelled "Learn more", and a translucent sheet
+rendered 3.5 s late, a link far below the fold, a way out labelled "Learn more", and a translucent sheet
 that lets clicks through (pointer-events: none) over the link.
 """
 
