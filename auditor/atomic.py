@@ -7,6 +7,10 @@ import tempfile
 from pathlib import Path
 
 
+class RunFolderError(OSError):
+    """The run folder stopped accepting writes in the middle of a run (disk full, removed, read-only)."""
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -32,9 +32,17 @@ def judge(trace: FlowTrace) -> Report:
 def write_outputs(trace: FlowTrace, report: Report, run_dir: Path) -> dict[str, Path]:
     from auditor.report.json_report import write_reports
 
-    trace.save(run_dir / "trace.json")
-    files = {"trace": run_dir / "trace.json"}
-    files.update(write_reports(report, run_dir))
+    from auditor.atomic import RunFolderError
+
+    try:
+        trace.save(run_dir / "trace.json")
+        files = {"trace": run_dir / "trace.json"}
+        files.update(write_reports(report, run_dir))
+    except RunFolderError:
+        raise
+    except OSError as exc:
+        raise RunFolderError(f"cannot write the trace and reports to the run folder {run_dir} "
+                             f"({exc.strerror or exc})") from None
     return files
 
 

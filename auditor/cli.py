@@ -96,6 +96,7 @@ def _guard(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from auditor.atomic import RunFolderError
         from auditor.browser import BrowserNotFound
         from auditor.config import ConfigError
         from auditor.diff import DiffInputError
@@ -106,7 +107,7 @@ def _guard(fn):
             return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
-        except (FlowError, BadInput, BrowserNotFound, ConfigError, StoreError, DiffInputError) as exc:
+        except (FlowError, BadInput, BrowserNotFound, ConfigError, StoreError, DiffInputError, RunFolderError) as exc:
             _fail(Exit.BAD_INPUT, str(exc))
         except KeyboardInterrupt:
             _fail(Exit.INCOMPLETE, "interrupted; the run folder keeps what was captured")
@@ -273,6 +274,8 @@ def rescore(
         trace = FlowTrace.load(trace_file)
     except FileNotFoundError:
         raise BadInput(f"{trace_file}: no such trace file") from None
+    except OSError as exc:  # a folder, no permission, an I/O error
+        raise BadInput(f"{trace_file}: cannot read the trace file ({exc.strerror or exc})") from None
     except (ValidationError, ValueError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()
         raise BadInput(f"{trace_file}: not a consent-audit trace.json ({first[0] if first else exc}); "
@@ -412,8 +415,15 @@ def version() -> None:
     console.print(f"consent-audit {__version__}")
 
 
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends a run like Ctrl-C: evidence kept, exit 3
+
+
 def main() -> None:
     # typer/click report bad options with exit 2 themselves; SystemExit passes through untouched.
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except Exception:  # anything that escaped the guards

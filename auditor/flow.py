@@ -28,6 +28,11 @@ DEFAULT_FLOW_TIMEOUT_S = 180.0
 SAFE_EMAIL_DOMAINS = re.compile(r"@([\w.-]+\.)?(example\.(com|org|net)|example|invalid|test|localhost)$", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PLACEHOLDER = re.compile(r"\{identity\.([A-Za-z_][\w-]*)\}")
+# Phone numbers reserved for fiction and tests (digits only): UK Ofcom drama ranges 07700 900xxx,
+# 01632 960xxx and 020 7946 0xxx, and North American 555-0100..0199.
+SAFE_PHONES = re.compile(r"(44|0)(7700900\d{3}|1632960\d{3}|2079460\d{3})|1?(\d{3})?55501\d\d")
+_PHONE_KEY = re.compile(r"phone|mobile|tel|gsm|cell", re.I)
+_PHONE = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
 
 
 class FlowError(ValueError):
@@ -99,6 +104,13 @@ class PressArgs(_Strict):
 class GotoArgs(_Strict):
     url: str
     timeout: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _web_only(self) -> "GotoArgs":
+        scheme = urlparse(self.url).scheme.lower()
+        if scheme and scheme not in ("http", "https"):
+            raise ValueError(f"goto opens http(s) pages or paths relative to the current page, not {self.url!r}")
+        return self
 
 
 class WaitArgs(_Strict):
@@ -246,6 +258,14 @@ def _check_identity(identity: dict[str, str], allow_real: bool) -> None:
                 raise _LocatedError(("identity", key), (
                     f"{email.group(0)!r} looks like a real address; audits type only placeholder identities "
                     "such as objector@example.invalid (set settings.allow_real_identity: true to override)"))
+        if not (_PHONE_KEY.search(key) or str(value).strip().startswith("+")):
+            continue
+        for phone in _PHONE.finditer(str(value)):
+            digits = re.sub(r"\D", "", phone.group(0))
+            if len(digits) >= 7 and not SAFE_PHONES.fullmatch(digits):
+                raise _LocatedError(("identity", key), (
+                    f"{phone.group(0)!r} looks like a real phone number; audits type only numbers reserved for "
+                    "fiction such as +44 7700 900123 or 555-0123 (set settings.allow_real_identity: true to override)"))
 
 
 def _format_validation(exc: ValidationError) -> list[tuple[tuple, str]]:

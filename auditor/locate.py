@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator as PwLocator, Page
 
 from auditor.flow import Locator
@@ -18,6 +20,14 @@ from auditor.flow import Locator
 
 class TargetNotFound(Exception):
     pass
+
+
+class BadLocator(TargetNotFound):
+    """The locator itself is wrong (an invalid CSS selector): bad input, not a page that does not fit."""
+
+
+class PageGone(Exception):
+    """The page was closed (by itself, by a crash or by the auditor's watchdog) while looking."""
 
 
 @dataclass
@@ -54,15 +64,19 @@ def _exactness(loc: Locator) -> list[bool]:
 
 
 def find_once(page: Page, loc: Locator) -> Target | None:
+    if page.is_closed():
+        raise PageGone("the page was closed")
     for exact in _exactness(loc):
         for frame in page.frames:
             try:
                 found = _candidates(frame, loc, exact)
                 n = found.count()
-            except Exception:  # a detached frame or an invalid CSS selector in a child frame
-                if frame is page.main_frame and loc.css is not None:
-                    raise
-                continue
+            except PlaywrightError as exc:
+                if frame is not page.main_frame:  # a detached child frame: nothing a person could click
+                    continue
+                if loc.css is not None and "selector" in str(exc).lower():
+                    raise BadLocator(f"css {loc.css!r} is not a valid CSS selector") from None
+                raise  # the page itself failed (crashed, closed): not a question of the locator
             if n:
                 warnings = []
                 if n > 1:
@@ -73,10 +87,15 @@ def find_once(page: Page, loc: Locator) -> Target | None:
     return None
 
 
-def find(page: Page, loc: Locator, timeout_s: float) -> Target:
-    """Waits up to ``timeout_s`` for a visible match, so late-rendered controls are found."""
+def find(page: Page, loc: Locator, timeout_s: float, check: Callable[[], None] | None = None) -> Target:
+    """Waits up to ``timeout_s`` for a visible match, so late-rendered controls are found.
+
+    ``check`` is called before every attempt; it raises to end the wait early (the run was interrupted).
+    """
     deadline = time.monotonic() + timeout_s
     while True:
+        if check is not None:
+            check()
         target = find_once(page, loc)
         if target is not None:
             return target

@@ -6,6 +6,7 @@ themselves (see benchmarks/overhead.py).
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from importlib.resources import files
 
@@ -37,7 +38,15 @@ def from_raw(raw: dict) -> tuple[Snapshot, int | None]:
 
 def take(page: Page, target: ElementHandle | None = None) -> tuple[Snapshot, int | None]:
     """The page's snapshot and the index of ``target`` in it (None when not given or in a child frame)."""
-    return from_raw(page.evaluate(snapshot_script(), target))
+    # Serialised with JSON.stringify in the page: Playwright's own serialiser takes seconds for the 5,000
+    # entries of a huge page (docs/reliability.md), JSON text takes a few milliseconds.
+    # A page may replace JSON.stringify: then the snapshot comes through Playwright's serialiser after all.
+    text = page.evaluate(f"(t) => JSON.stringify(({snapshot_script()})(t))", target)
+    try:
+        raw = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        raw = None
+    return from_raw(raw if isinstance(raw, dict) else page.evaluate(snapshot_script(), target))
 
 
 def match_by_box(snapshot: Snapshot, box: dict | None, tag: str | None) -> int | None:

@@ -137,6 +137,7 @@ class StepTrace(_Data):
     action_ms: float | None = Field(None, description="time the action took, including waiting for its "
                                     "target to become enabled (a countdown or a disabled button)")
     error: str | None = None
+    http_status: int | None = Field(None, description="HTTP status of a page the step loaded, when it was 4xx/5xx")
 
     @property
     def target_element(self) -> Element | None:
@@ -158,6 +159,7 @@ class PathTrace(_Data):
         None, description="flow-mismatch: the flow file does not fit the page (bad input); the others: "
         "the page or browser stopped the audit")
     failed_step: int | None = None
+    start_status: int | None = Field(None, description="HTTP status of the start page")
 
     @property
     def clicks(self) -> int:

@@ -20,16 +20,44 @@
   const extraText = [];
 
   const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  // Position among same-tag siblings (0: the only one), computed once per parent: a feed with thousands
+  // of children must not cost a scan of all siblings per element (tests/test_hostile_e2e.py, huge DOM).
+  const nthCache = new Map();
+  const nthOfType = (n) => {
+    let seen = nthCache.get(n.parentElement);
+    if (!seen) {
+      seen = { index: new Map(), count: new Map() };
+      for (const c of n.parentElement.children) {
+        const k = (seen.count.get(c.tagName) || 0) + 1;
+        seen.count.set(c.tagName, k);
+        seen.index.set(c, k);
+      }
+      nthCache.set(n.parentElement, seen);
+    }
+    return seen.count.get(n.tagName) > 1 ? seen.index.get(n) : 0;
+  };
+  // el.labels scans the whole document on every call; map each tree's labels to their controls once.
+  const labelMaps = new Map();
+  const labelsOf = (el) => {
+    const root = el.getRootNode();
+    let map = labelMaps.get(root);
+    if (!map) {
+      map = new Map();
+      for (const l of (root.querySelectorAll ? root.querySelectorAll('label') : [])) {
+        const c = l.control;
+        if (c) map.set(c, [...(map.get(c) || []), l]);
+      }
+      labelMaps.set(root, map);
+    }
+    return map.get(el) || [];
+  };
   const cssPath = (el) => {
     const parts = [];
     for (let n = el; n && n.nodeType === 1 && parts.length < 8; n = n.parentElement) {
       let part = n.tagName.toLowerCase();
       if (n.id) { parts.unshift(part + '#' + CSS.escape(n.id)); break; }
-      const parent = n.parentElement;
-      if (parent) {
-        const same = Array.from(parent.children).filter((c) => c.tagName === n.tagName);
-        if (same.length > 1) part += ':nth-of-type(' + (same.indexOf(n) + 1) + ')';
-      }
+      const nth = n.parentElement ? nthOfType(n) : 0;
+      if (nth) part += ':nth-of-type(' + nth + ')';
       parts.unshift(part);
     }
     return parts.join(' > ');
@@ -43,7 +71,8 @@
       if (t) return clean(t);
     }
     if (el.getAttribute('aria-label')) return clean(el.getAttribute('aria-label'));
-    if (el.labels && el.labels.length) return clean(Array.from(el.labels).map(textOf).join(' '));
+    const labels = labelsOf(el);
+    if (labels.length) return clean(labels.map(textOf).join(' '));
     const wrap = el.closest('label');
     if (wrap) return textOf(wrap);
     return null;
@@ -151,7 +180,7 @@
     if (cx < 0 || cy < 0 || cx > win.innerWidth || cy > win.innerHeight) return false;
     const hit = (root.elementFromPoint ? root : el.ownerDocument).elementFromPoint(cx, cy);
     if (!hit || hit === el || el.contains(hit)) return false;
-    if (el.labels && Array.from(el.labels).some((l) => l === hit || l.contains(hit))) return false;
+    if (labelsOf(el).some((l) => l === hit || l.contains(hit))) return false;
     if (hit.shadowRoot && hit.shadowRoot.contains(el)) return false;
     if (hit.contains(el) && !['DIALOG'].includes(hit.tagName)) {
       // A parent is hit: the element has pointer-events:none or is not painted there.
