@@ -7,7 +7,8 @@ from trace_factory import make_element, make_snapshot, make_step, make_trace
 
 from auditor.trace import Dialog
 from heuristics import (ambiguous_wording, confirmshaming, consent_wall, dead_end, default_on, delay,
-                        late_disclosure, nagging, no_first_layer_option, verification_barrier, visual_asymmetry)
+                        late_disclosure, nagging, no_first_layer_option, retyped_identity, verification_barrier,
+                        visual_asymmetry)
 from heuristics._words import is_accept, is_more_info, is_refuse
 from heuristics.registry import all_heuristics
 
@@ -468,7 +469,7 @@ def test_late_disclosure_notice_that_names_the_data_is_fair():
 
 
 NEW = ("verification-barrier", "default-on", "no-first-layer-option", "visual-asymmetry", "confirmshaming",
-       "ambiguous-wording", "dead-end", "delay", "consent-wall", "nagging", "late-disclosure")
+       "ambiguous-wording", "dead-end", "delay", "consent-wall", "nagging", "late-disclosure", "retyped-identity")
 
 
 @pytest.mark.parametrize("hid", NEW)
@@ -544,3 +545,32 @@ def test_visual_asymmetry_two_measured_dimensions_are_high_but_position_never_co
     [f] = visual_asymmetry.check(make_trace([make_step(1, "click", faded, others=[accept])],
                                             [make_step(1, "click", accept, others=[faded])]))
     assert (f.severity, f.measured["weaker"]) == ("medium", ["contrast", "position"])
+
+
+# ---------------------------------------------------------------- retyped-identity
+
+
+def test_retyped_identity_signed_in_person_types_their_email():
+    email = field("Email", type="email", value="")
+    goal = [make_step(1, "click", link("Learn more"), text="Hi Alex, we're planning new AI features."),
+            make_step(2, "fill", email, url=FORM, typed_chars=24),
+            make_step(3, "click", button("Send", type="submit"), url=FORM)]
+    [f] = retyped_identity.check(make_trace(goal))
+    assert (f.severity, f.step, f.element) == ("medium", 2, 0)
+    assert f.measured == {"signed_in_evidence": "Hi Alex", "fields": ["Email"], "typed_chars": 24, "steps": [2]}
+    assert f.title == 'Objecting makes a signed-in person type "Email"'
+
+
+def test_retyped_identity_prefilled_field_or_anonymous_visitor_is_fair():
+    prefilled = field("Email", type="email", value="alex@example.invalid")
+    goal = [make_step(1, "click", link("Learn more"), text="Hi Alex, we're planning new AI features."),
+            make_step(2, "fill", prefilled, url=FORM, typed_chars=0)]
+    assert retyped_identity.check(make_trace(goal)) == []
+    empty = field("Email", type="email", value="")
+    anonymous = [make_step(1, "click", link("Learn more"), text="We're planning new AI features."),
+                 make_step(2, "fill", empty, url=FORM, typed_chars=24)]
+    assert retyped_identity.check(make_trace(anonymous)) == []
+    log_out = [make_step(1, "click", link("Learn more"), others=[link("Log out")]),
+               make_step(2, "fill", empty, url=FORM, typed_chars=24)]
+    [f] = retyped_identity.check(make_trace(log_out))
+    assert f.measured["signed_in_evidence"] == 'a "Log out" control'

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import FIXTURES
 
 PATTERNS = ("verification-barrier", "default-on", "no-first-layer-option", "visual-asymmetry", "confirmshaming",
-            "ambiguous-wording", "dead-end", "delay", "consent-wall", "nagging", "late-disclosure")
+            "ambiguous-wording", "dead-end", "delay", "consent-wall", "nagging", "late-disclosure", "retyped-identity")
 
 
 def _findings(audit_fixture, site: str, heuristic: str):
@@ -136,13 +136,19 @@ def test_late_disclosure_names_what_the_notice_left_out(audit_fixture):
     assert f.measured["kinds_named_later"] == ["captions", "comments", "photos", "posts"]
 
 
+def test_retyped_identity_sees_the_greeting_and_the_empty_email_field(audit_fixture):
+    _, [f] = _findings(audit_fixture, "retyped-identity", "retyped-identity")
+    assert (f.severity, f.step) == ("medium", 2)
+    assert f.measured == {"signed_in_evidence": "Hi Sam", "fields": ["Email"], "typed_chars": 19, "steps": [2]}
+
+
 # The two reference sites.
 
 
 def test_meta_replica_shows_the_patterns_of_the_2024_flow(audit_fixture):
     found = {f.heuristic for f in audit_fixture("meta-2024").report.findings}
     assert {"verification-barrier", "no-first-layer-option", "ambiguous-wording", "visual-asymmetry",
-            "late-disclosure"} <= found
+            "late-disclosure", "retyped-identity"} <= found
     assert not {"default-on", "consent-wall", "dead-end", "delay", "nagging", "confirmshaming"} & found
 
 

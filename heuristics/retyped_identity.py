@@ -1,0 +1,115 @@
+"""retyped-identity: the service knows who you are, yet the way out makes you type it again.
+
+What it does
+    Looks for signs that the person is signed in on the goal path's first page: a greeting by name ("Hi
+    Alex,", "Welcome back, Sam"), "logged in as ...", or a visible "Log out" / "Sign out" control (in en,
+    de, fr, es, it, nl). If the goal path then fills an identity field that the page left **empty** (an
+    e-mail address, a name, a username, a date of birth), the person is asked for what the service already
+    has. One **medium** finding listing the fields and the characters typed; a field the page pre-filled is
+    fair and not counted.
+
+Why is this bad?
+    Every field is a step where people give up, and asking a signed-in person for their own e-mail address
+    adds typing and doubt ("which address did I use?") for no reason the person can see. Meta's 2024
+    objection form greeted people by name and still asked for their e-mail; its 2025 form pre-filled it.
+    GDPR Art. 12(2) requires the controller to facilitate the exercise of the rights and Art. 12(6) allows
+    extra identity information only where there are reasonable doubts; Art. 5(1)(c) limits data to what is
+    necessary. The EDPB counts needless steps as *Longer than necessary* (4.4.2).
+
+What a fair design does
+    Takes the identity from the session. If a field must be shown, it comes pre-filled and can be submitted
+    as is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.findings import Finding
+from auditor.trace import Element, FlowTrace, Snapshot
+from heuristics._words import first_snapshot, scan_text, short
+from heuristics.base import HeuristicMeta, finding
+from heuristics.path_length import goal_gerund
+
+META = HeuristicMeta(
+    id="retyped-identity",
+    title="You are signed in, yet must type who you are",
+    severity="medium",
+    measures="signs of a signed-in session on the first page (greeting by name, 'logged in as', a log-out "
+    "control) and identity fields (e-mail, name, username, birth date) the goal path had to fill from empty",
+    why="Asking a signed-in person for their own e-mail address adds typing and doubt for nothing: the service "
+    "already knows. Meta's 2024 form greeted people by name and still asked for it; the 2025 form pre-filled "
+    "it. The controller must facilitate the rights (GDPR Art. 12(2)) and ask for identity only where in "
+    "reasonable doubt (Art. 12(6)).",
+    edpb=("4.4.2 Longer than necessary",),
+    provisions=("GDPR Art. 12(2)", "GDPR Art. 12(6)", "GDPR Art. 5(1)(c)"),
+    fix="Take the identity from the session; if a field must be shown, pre-fill it so it can be submitted as is.",
+    tags=("obstruction", "effort", "identity"),
+)
+
+_GREETING = re.compile(
+    r"\b(?:hi|hello|hey|welcome(?: back)?|hallo|willkommen(?: zurück)?|bonjour|salut|bienvenue|hola|"
+    r"bienvenid[oa]|ciao|benvenut[oa]|welkom(?: terug)?)\b,? (?-i:[A-ZÀ-Ý][a-zà-ÿ]+)\b|"
+    r"\b(?:logged|signed) in as\b|\bangemeldet als\b|\bconnecté(?:e)? en tant que\b|\bsesión iniciada como\b|"
+    r"\baccesso effettuato come\b|\bingelogd als\b",
+    re.I,
+)
+_LOG_OUT = re.compile(r"^(?:log ?out|sign ?out|logout|ausloggen|se déconnecter|déconnexion|cerrar sesión|esci|"
+                      r"disconnetti|uitloggen|afmelden)$", re.I)
+_IDENTITY = re.compile(
+    r"\be-?mail\b|\bfull name\b|\b(?:first|last|given|family|sur)[- ]?name\b|^name\b|\byour name\b|\busername\b|"
+    r"\bdate of birth\b|\bbirth ?date\b|\bbirthday\b|\bvorname\b|\bnachname\b|\bgeburtsdatum\b|\bnom\b|"
+    r"\bprénom\b|\bdate de naissance\b|\bnombre\b|\bapellidos?\b|\bfecha de nacimiento\b|\bnome\b|\bcognome\b|"
+    r"\bdata di nascita\b|\bvoornaam\b|\bachternaam\b|\bgeboortedatum\b|\bcorreo\b",
+    re.I,
+)
+
+
+def _signed_in(snap: Snapshot) -> str | None:
+    """The evidence that the person is signed in, quoted; None when the page shows none."""
+    m = _GREETING.search(scan_text(snap.text))
+    if m:
+        return short(m.group(0), 60)
+    for el in snap.elements:
+        if el.visible and _LOG_OUT.match(el.label_text.strip()):
+            return f'a "{short(el.label_text, 30)}" control'
+    return None
+
+
+def _identity_field(el: Element) -> bool:
+    if el.tag not in {"input", "textarea"}:
+        return False
+    typ = (el.type or "").lower()
+    if typ in {"password", "checkbox", "radio", "file", "hidden", "submit", "button"}:
+        return False
+    words = " ".join(dict.fromkeys(filter(None, [el.label, el.name, el.placeholder])))
+    return typ == "email" or bool(_IDENTITY.search(words))
+
+
+def check(trace: FlowTrace) -> list[Finding]:
+    path = trace.goal
+    step1, first = first_snapshot(path)
+    if step1 is None or first is None:
+        return []
+    evidence = _signed_in(first)
+    if evidence is None:
+        return []
+    retyped = []
+    for step in path.steps:
+        el = step.target_element
+        if step.action == "fill" and el is not None and _identity_field(el) and not (el.value or "").strip():
+            label = short(el.label or el.name or el.placeholder or "", 60)
+            retyped.append({"step": step.number, "field": label, "typed_chars": step.typed_chars,
+                            "element": step.target})
+    if not retyped:
+        return []
+    typed = sum(r["typed_chars"] for r in retyped)
+    fields = ", ".join(f'"{r["field"]}" (step {r["step"]}, {r["typed_chars"]} characters)' for r in retyped)
+    detail = (f"The first page shows the person is signed in ({evidence}), yet the goal path had to type "
+              f"{typed} characters of identity into empty fields: {fields}. The service already knows this.")
+    measured = {"signed_in_evidence": evidence, "fields": [r["field"] for r in retyped], "typed_chars": typed,
+                "steps": [r["step"] for r in retyped]}
+    first_fill = retyped[0]
+    return [finding(META, title=f'{goal_gerund(trace.flow.goal)} makes a signed-in person type "{first_fill["field"]}"',
+                    detail=detail, path="goal", step=first_fill["step"], element=first_fill["element"],
+                    measured=measured)]
