@@ -72,7 +72,9 @@ _SENTENCE = re.compile(r"(?:^|(?<=[.!?]) )([^.!?]{30,400}[.!?])")  # anchored: l
 
 def fingerprint(snap: Snapshot) -> str:
     """What a person would call 'the same page': URL, visible controls with their state, and text."""
-    controls = sorted((e.tag, e.label_text, e.checked, e.value or "") for e in snap.elements if e.visible)
+    # checked is True/False/None: None sorts after both (comparing it with a bool raised TypeError)
+    controls = sorted(((e.tag, e.label_text, e.checked, e.value or "") for e in snap.elements if e.visible),
+                      key=lambda c: (c[0], c[1], c[2] is None, bool(c[2]), c[3]))
     raw = repr((page(snap.url), snap.text[:20000], controls))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 

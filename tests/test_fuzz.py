@@ -208,3 +208,19 @@ def test_judge_and_every_renderer_survive_any_trace(trace):
         return
     render_sarif(report)
     render_junit(report)
+
+
+def test_regressions_found_by_the_fuzzers():
+    """dead-end compared checked=None with a bool; SARIF resolved a flow path holding a NUL byte."""
+    from auditor.audit import judge
+    from auditor.report.sarif import render_sarif
+
+    els = [Element(index=0, tag="input", label="Agree", checked=True),
+           Element(index=1, tag="input", label="Agree", checked=None)]
+    snap = Snapshot(url="https://example.test/", viewport=Box(x=0, y=0, width=1, height=1), elements=els)
+    goal = PathTrace(kind="goal", start="s", steps=[StepTrace(number=1, action="click", snapshot=snap)], final=snap,
+                     status="complete", done=True)
+    trace = FlowTrace(flow=FlowInfo(name="n", goal="object", start="s", file="flow\0.yaml"), goal=goal)
+    report = judge(trace)
+    assert report.heuristic_failures == []
+    render_sarif(report)

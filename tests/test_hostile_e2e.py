@@ -282,12 +282,13 @@ def _start_cli(flow: Path, run: Path) -> subprocess.Popen:
     exe = Path(sys.executable).with_name("consent-audit")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "auditor.cli"]
     return subprocess.Popen([*cmd, "audit", str(flow), "--out", str(run), "--no-store"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                             env={**os.environ, "COLUMNS": "160", "NO_COLOR": "1"})
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_run_keeps_its_evidence(tmp_path, sig):
+@pytest.mark.parametrize("sig, group", [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
+                         ids=["SIGINT", "SIGTERM", "Ctrl-C to the process group (the browser dies too)"])
+def test_interrupted_run_keeps_its_evidence(tmp_path, sig, group):
     run = tmp_path / "run"
     proc = _start_cli(HOSTILE / "slow" / "flow.yaml", run)
     try:
@@ -297,7 +298,10 @@ def test_interrupted_run_keeps_its_evidence(tmp_path, sig):
             time.sleep(0.1)
         time.sleep(0.5)
         sent = time.monotonic()
-        proc.send_signal(sig)
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
         stdout, stderr = proc.communicate(timeout=30)
         seconds = time.monotonic() - sent
     finally:

@@ -42,6 +42,27 @@ def test_more_bad_flows_name_line_and_expectation(edit, line, words):
     assert str(info.value).startswith(f"bad.yaml:{line}:"), str(info.value)
 
 
+BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdef", "bcdefg"))
+
+
+@pytest.mark.parametrize("text, words", [
+    ("!0", "could not determine a constructor"),                      # found by tests/test_fuzz.py
+    ("name: !!int abc", "invalid literal"),
+    ("name: !!binary xyz", "base64"),
+    ("name: !!timestamp 2020-13-45", "month must be"),
+    ("!!python/object:os.system x", "could not determine a constructor"),
+    ("[" * 80 + "]" * 80, "nested more than 64 levels"),
+    ("[" * 3000, "nested too deeply"),
+    (BOMB, "more than 100,000 values"),                                # 'billion laughs': 31 s before the limit
+])
+def test_hostile_yaml_is_a_flow_error_quickly(text, words):
+    started = time.monotonic()
+    with pytest.raises(FlowError, match=words.replace("(", r"\(")):
+        parse_flow(text, "bad.yaml")
+    assert time.monotonic() - started < 5
+
+
 @pytest.mark.parametrize("identity", ['{phone: "+44 7700 900123"}', '{tel: "555-0142"}', '{birthday: "1990-01-01"}',
                                       '{phone: "+32 470 12 34 56"}'])
 def test_fictional_phone_numbers_pass_real_ones_need_consent(identity):

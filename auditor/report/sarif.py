@@ -31,7 +31,7 @@ def _help_uri(meta, docs_base: str | None) -> str:
 
 
 def _flow_uri(report: Report, cwd: Path) -> str | None:
-    if not report.flow.file:
+    if not report.flow.file or "\0" in report.flow.file:  # a NUL byte (a tampered trace) is no path
         return None
     path = Path(report.flow.file)
     try:
