@@ -133,6 +133,10 @@ def _gate(report, max_friction: Optional[int], fail_on: Optional[str]) -> Exit:
 
 def _outcome(report, trace) -> Exit | None:
     if report.status == "complete":
+        if trace.baseline is not None and trace.baseline.failure == "interrupted":
+            err.print(f"[bold yellow]incomplete:[/] {escape(trace.baseline.reason or '')} (during the baseline)",
+                      highlight=False)
+            return Exit.INCOMPLETE
         return None
     if trace.goal.failure == "flow-mismatch":
         err.print(f"[bold red]error:[/] {escape(_mismatch_message(trace))}", highlight=False)

@@ -362,6 +362,8 @@ def _act(run: _PathRun, step: Step, target, timeout_s: float) -> None:
             find(run.page, Locator(text=args.text), timeout_s, check=run.check)
         elif args.seconds:
             run.page.wait_for_timeout(min(args.seconds, timeout_s) * 1000)
+            if args.seconds > timeout_s:
+                run.remaining(args.seconds)  # cut short by the path's deadline: the path ran out here
 
 
 # The clicked element is (in) a link or form that opens its result in another tab or window.
@@ -596,7 +598,8 @@ def _run_path(browser, flow: Flow, kind: str, start: str, steps: list[Step], don
             failure, reason = _classify(run, exc, "opening the start page")
             trace.status, trace.failure = "incomplete", failure
             trace.reason = f"could not open the start page {start}: {reason}"
-            _final_evidence(run, trace)
+            if not run.page.is_closed() and run.page.url not in ("", "about:blank"):
+                _final_evidence(run, trace)  # else nothing was shown, and a pending load would block the capture
             return trace, info
         for number, step in enumerate(steps, start=1):
             try:

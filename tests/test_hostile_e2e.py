@@ -178,6 +178,22 @@ def test_unreachable_host_ends_incomplete(tmp_path, server):
     assert_incomplete(o, "page-fault", None, "could not open the start page", "ERR_CONNECTION_REFUSED")
 
 
+def test_flow_timeout_ends_a_path_that_runs_too_long(tmp_path, server):
+    """A step may wait 60 s, but the path has 3 s: the watchdog ends it at flow_timeout + KILL_GRACE_S."""
+    flow = _site("slow", tmp_path, server)
+    flow.write_text(flow.read_text().replace("settings: {step_timeout: 60, flow_timeout: 120}",
+                                             "settings: {step_timeout: 60, flow_timeout: 3}"))
+    started = time.monotonic()
+    proc = run_cli("audit", str(flow), "--out", str(tmp_path / "run"), "--no-baseline", "--no-store", timeout=60)
+    seconds = time.monotonic() - started
+    trace = json.loads((tmp_path / "run" / "trace.json").read_text())
+    print(f"flow-timeout: exit {proc.returncode} in {seconds:.1f} s: {trace['goal']['reason']}")
+    assert seconds < 20 and proc.returncode == 3, proc.stderr
+    goal = trace["goal"]
+    assert (goal["status"], goal["failure"], goal["failed_step"]) == ("incomplete", "timeout", 2)
+    assert "longer than its flow_timeout of 3 s" in goal["reason"]
+
+
 # --- page faults ---------------------------------------------------------------------------------------
 
 def test_busy_looping_page_is_stopped_and_reported(tmp_path, server):
@@ -212,7 +228,7 @@ def test_huge_dom_snapshot_stays_fast(server):
 
 
 def test_huge_dom_audit_is_bounded(tmp_path, server):
-    o = audit_case("huge-dom", tmp_path, server, bound=75)
+    o = audit_case("huge-dom", tmp_path, server, bound=45)
     assert o.code == 0, o.stderr
     assert o.step(1)["snapshot"]["truncated"] is True
     assert any("screenshot shows the top" in w for w in o.step(1)["warnings"])  # a 210,000 px tall page
@@ -317,3 +333,33 @@ def test_interrupted_run_keeps_its_evidence(tmp_path, sig, group):
     assert sig.name in trace["goal"]["reason"]
     assert trace["baseline"] is None
     assert (run / "report.html").is_file() and (run / "screenshots" / "goal-01.png").is_file()
+
+
+def test_interrupt_during_the_baseline_exits_3(tmp_path):
+    site = tmp_path / "slow"
+    shutil.copytree(HOSTILE / "slow", site)
+    (site / "flow.yaml").write_text(
+        "name: Slow baseline\nstart: notice.html\ngoal: object\n"
+        "path: [{click: {role: button, name: Object}}]\ndone: {text: Please wait}\n"
+        "baseline: {path: [{click: {role: button, name: Object}}, {wait: {seconds: 60}}], done: {text: never}}\n"
+        "settings: {step_timeout: 60, flow_timeout: 120}\n")
+    run = tmp_path / "run"
+    proc = _start_cli(site / "flow.yaml", run)
+    try:
+        deadline = time.monotonic() + 30
+        while not (run / "screenshots" / "baseline-02.png").exists():
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 3, stderr
+    assert "during the baseline" in stderr
+    trace = json.loads((run / "trace.json").read_text())
+    assert trace["goal"]["status"] == "complete"
+    assert trace["baseline"]["failure"] == "interrupted" and trace["baseline"]["failed_step"] == 2
+    report = json.loads((run / "report.json").read_text())
+    assert any("baseline incomplete" in w for w in report["warnings"])
