@@ -306,9 +306,20 @@ class _PathRun:
     def capture(self, handle=None, box=None, tag=None):
         with self.guard(self.snapshot_bound(), "taking a snapshot"):
             try:
-                snap, index = snapshot.take(self.page, handle)
+                try:
+                    snap, index = snapshot.take(self.page, handle)
+                except PlaywrightError as exc:  # a navigation replaced the document mid-snapshot: once more
+                    if "context was destroyed" not in str(exc) or self.page.is_closed():
+                        raise
+                    snap, index = snapshot.take(self.page, None)
             except (KeyError, TypeError, ValueError) as exc:  # the page tampered with what the script returns
                 self.notes.append(f"the page's snapshot could not be read ({type(exc).__name__}); none was kept")
+                return None, None
+            except PlaywrightError as exc:
+                if self.page.is_closed() or self.crashed or self.stop.requested or self.overtime:
+                    raise
+                # The page replaced built-ins the snapshot script uses: the flow goes on without this snapshot.
+                self.notes.append(f"the page broke the snapshot script ({_short(exc)}); none was kept for this step")
                 return None, None
         if index is None and box is not None:
             index = snapshot.match_by_box(snap, box, tag)

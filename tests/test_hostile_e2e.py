@@ -196,6 +196,14 @@ def test_flow_timeout_ends_a_path_that_runs_too_long(tmp_path, server):
 
 # --- page faults ---------------------------------------------------------------------------------------
 
+def test_page_that_breaks_the_snapshot_script_is_still_audited(tmp_path, server):
+    o = audit_case("tampered", tmp_path, server, bound=25)
+    assert o.code == 0, o.stderr
+    assert o.step(1)["snapshot"] is None
+    assert any("broke the snapshot script" in w and "no boxes for auditors" in w for w in o.step(1)["warnings"])
+    assert (o.run / o.step(1)["screenshot"]).is_file()
+
+
 def test_busy_looping_page_is_stopped_and_reported(tmp_path, server):
     o = audit_case("busy-loop", tmp_path, server, bound=30)
     assert_incomplete(o, "page-fault", 2, "stopped responding", "busy")
