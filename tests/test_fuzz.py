@@ -5,7 +5,7 @@
 - any trace (random elements with random fields, random steps and paths) given to every heuristic, to
   judge() and to every renderer ends in findings and reports, never an exception.
 
-Deterministic (derandomize=True) and small enough for CI: the 'ci' profile runs ~150 examples per property.
+Deterministic (derandomize=True) and small enough for CI: ~150 examples per property (CI settings).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from auditor.flow import GOALS, LOCATOR_KEYS, STEP_KINDS, FlowError, parse_flow
 from auditor.trace import Box, Dialog, Element, FlowInfo, FlowTrace, PathTrace, Snapshot, StepTrace
 from tests.test_flow_files import GOOD
 
-settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.load_profile("ci")
+# Per test, not a global profile: other test modules keep their own hypothesis settings.
+CI = settings(max_examples=150, deadline=None, derandomize=True, print_blob=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # --- flows -------------------------------------------------------------------------------------------------
 
@@ -51,11 +51,13 @@ def _parse(text: str) -> None:
         assert message.startswith("fuzz.yaml") and "\n" not in message.split(": ", 1)[0]
 
 
+@CI
 @given(documents)
 def test_random_documents_give_a_flow_or_a_flow_error(doc):
     _parse(yaml.safe_dump(doc, allow_unicode=True))
 
 
+@CI
 @given(st.text(alphabet=string.printable + "äé€\u2028", max_size=300))
 def test_random_text_gives_a_flow_or_a_flow_error(text):
     _parse(text)
@@ -74,6 +76,7 @@ def _paths(node, here=()):
             yield from _paths(v, here + (i,))
 
 
+@CI
 @given(st.data())
 def test_mutated_valid_flow_gives_a_flow_or_a_flow_error(data):
     doc = copy.deepcopy(GOOD_DOC)
@@ -175,6 +178,7 @@ def traces(draw):
                      goal=draw(paths("goal")), baseline=draw(st.none() | paths("baseline")))
 
 
+@CI
 @given(traces())
 def test_every_heuristic_survives_any_trace(trace):
     from heuristics.registry import all_heuristics
@@ -187,6 +191,7 @@ def test_every_heuristic_survives_any_trace(trace):
             pytest.fail(f"heuristic {h.id} crashed: {type(exc).__name__}: {exc}")
 
 
+@CI
 @given(traces())
 def test_judge_and_every_renderer_survive_any_trace(trace):
     from auditor.audit import judge

@@ -105,7 +105,9 @@ def test_dialogs_are_answered_and_recorded_as_evidence(tmp_path, server):
 def test_dialogs_can_be_dismissed_by_the_flow(tmp_path, server):
     flow = _site("dialogs", tmp_path, server)
     flow.write_text(flow.read_text().replace("prompt_answer:", "dialogs: dismiss, prompt_answer:"))
+    started = time.monotonic()
     proc = run_cli("audit", str(flow), "--out", str(tmp_path / "run"), "--no-baseline", "--no-store", timeout=60)
+    assert time.monotonic() - started < 25
     trace = json.loads((tmp_path / "run" / "trace.json").read_text())
     dialogs = trace["goal"]["steps"][0]["dialogs"]
     assert [(d["kind"], d["answer"]) for d in dialogs] == [("alert", "dismiss"), ("confirm", "dismiss")]
