@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from auditor.report.model import PathSummary, Report, ReportFinding
+from auditor.report.model import PathSummary, Report, ReportFinding, metric_rows
 
 # ASCII punctuation with a meaning in CommonMark / GFM inline or table syntax (and `$` for GitHub maths).
 # `.`, `-` and `+` only matter at the start of a line, and escaped text never starts one (see above).
@@ -44,12 +44,6 @@ def safe_relpath(path: str | None) -> str | None:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _num(value: float | int | None, unit: str = "") -> str:
-    if value is None:
-        return "–"
-    return f"{value:.1f}{unit}" if isinstance(value, float) else f"{value}{unit}"
 
 
 def _where(f: ReportFinding) -> str:
@@ -159,15 +153,7 @@ def render_markdown(report: Report) -> str:
     out += [score + ".", ""]
 
     out += [f"| Measure | Goal path ({escape_md(report.flow.goal)}) | Baseline |", "|---|--:|--:|"]
-    rows = [
-        ("steps", _num(m.goal_steps), _num(m.baseline_steps)),
-        ("clicks", _num(m.goal_clicks), _num(m.baseline_clicks)),
-        ("typed characters", _num(m.goal_typed_chars), _num(m.baseline_typed_chars)),
-        ("page loads", _num(m.goal_page_loads), _num(m.baseline_page_loads)),
-        ("trips to the mailbox", _num(m.goal_inbox_trips), "–"),
-        ("words to read", _num(m.goal_reading_words), "–"),
-        ("effort (seconds)", _num(m.goal_effort_s, " s"), _num(m.baseline_effort_s, " s")),
-    ]
+    rows = metric_rows(m)
     out += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     out.append("")
     if m.effort_ratio is not None:

@@ -121,6 +121,25 @@ def describe_step(spec: dict) -> str:
     return f'{action} {role}"{target}"{value}'.strip()
 
 
+def _num(value: float | int | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}{unit}" if isinstance(value, float) else f"{value}{unit}"
+
+
+def metric_rows(m: Metrics) -> list[tuple[str, str, str]]:
+    """(measure, goal path, baseline) as every text renderer shows them; '–' where nothing was measured."""
+    return [
+        ("steps", _num(m.goal_steps), _num(m.baseline_steps)),
+        ("clicks", _num(m.goal_clicks), _num(m.baseline_clicks)),
+        ("typed characters", _num(m.goal_typed_chars), _num(m.baseline_typed_chars)),
+        ("page loads", _num(m.goal_page_loads), _num(m.baseline_page_loads)),
+        ("trips to the mailbox", _num(m.goal_inbox_trips), "–"),
+        ("words to read", _num(m.goal_reading_words), "–"),
+        ("effort (seconds)", _num(m.goal_effort_s, " s"), _num(m.baseline_effort_s, " s")),
+    ]
+
+
 def _order(f: Finding) -> tuple:
     # Whole-flow findings first (the premise), then the goal path step by step, then the baseline.
     return (f.path != "goal", f.step is not None, f.step or 0, -SEVERITY_ORDER[f.severity])

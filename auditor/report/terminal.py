@@ -19,7 +19,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from auditor.report.model import Metrics, Report, ReportFinding
+from auditor.report.model import Report, ReportFinding, metric_rows
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -43,27 +43,6 @@ def clean(value: object) -> str:
 
 def _text(value: object, style: str = "") -> Text:
     return Text(clean(value), style=style)
-
-
-def _num(value: float | int | None, unit: str = "") -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.1f}{unit}"
-    return f"{value}{unit}"
-
-
-def metric_rows(m: Metrics) -> list[tuple[str, str, str]]:
-    """(measure, goal path, baseline) as displayed; the baseline column is '–' when none was audited."""
-    return [
-        ("steps", _num(m.goal_steps), _num(m.baseline_steps)),
-        ("clicks", _num(m.goal_clicks), _num(m.baseline_clicks)),
-        ("typed characters", _num(m.goal_typed_chars), _num(m.baseline_typed_chars)),
-        ("page loads", _num(m.goal_page_loads), _num(m.baseline_page_loads)),
-        ("trips to the mailbox", _num(m.goal_inbox_trips), "–"),
-        ("words to read", _num(m.goal_reading_words), "–"),
-        ("effort (seconds)", _num(m.goal_effort_s, " s"), _num(m.baseline_effort_s, " s")),
-    ]
 
 
 def _metrics_table(report: Report) -> Table:
