@@ -32,7 +32,8 @@ from auditor.effort import path_effort
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
 from heuristics.base import HeuristicMeta, finding
-from heuristics.path_length import goal_gerund, path_counts, plural
+from auditor.wording import goal_gerund, plural
+from heuristics.path_length import path_counts
 
 HIGH_RATIO = 3.0
 

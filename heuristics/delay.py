@@ -39,7 +39,7 @@ from auditor.findings import Finding
 from auditor.trace import FlowTrace, StepTrace
 from heuristics._words import label, page, scan_text, sentence_around, short
 from heuristics.base import HeuristicMeta, finding
-from heuristics.path_length import goal_gerund
+from auditor.wording import goal_gerund
 
 HIGH_WAIT_MS = 10_000
 MEDIUM_WAIT_MS = 2_000

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace, PathTrace
+from auditor.wording import goal_gerund, plural
 from heuristics.base import HeuristicMeta, finding
 
 HIGH_ACTIONS = 5
@@ -56,21 +57,6 @@ META = HeuristicMeta(
     tags=("obstruction", "effort"),
 )
 
-_GOAL_GERUND = {
-    "object": "Objecting",
-    "reject": "Rejecting",
-    "opt-out": "Opting out",
-    "withdraw": "Withdrawing consent",
-    "unsubscribe": "Unsubscribing",
-    "delete": "Deleting your data",
-}
-
-
-def goal_gerund(goal: str) -> str:
-    """'Objecting', 'Opting out'...: the goal as the subject of a sentence."""
-    return _GOAL_GERUND.get(goal.strip().lower(), "Reaching the goal")
-
-
 def path_counts(path: PathTrace) -> dict:
     """What a path cost, in the units every path heuristic uses (see the module docstring)."""
     fills = sum(1 for s in path.steps if s.action == "fill")
@@ -85,10 +71,6 @@ def path_counts(path: PathTrace) -> dict:
         "page_loads": path.page_loads,
         "dialogs": sum(len(s.dialogs) for s in path.steps),
     }
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def check(trace: FlowTrace) -> list[Finding]:

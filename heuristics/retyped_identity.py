@@ -29,7 +29,7 @@ from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot
 from heuristics._words import first_snapshot, scan_text, short
 from heuristics.base import HeuristicMeta, finding
-from heuristics.path_length import goal_gerund
+from auditor.wording import goal_gerund
 
 META = HeuristicMeta(
     id="retyped-identity",

@@ -52,7 +52,7 @@ from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot, StepTrace
 from heuristics._words import REFUSE, is_refuse, scan_text, sentence_around, short
 from heuristics.base import HeuristicMeta, finding
-from heuristics.path_length import goal_gerund
+from auditor.wording import goal_gerund
 
 META = HeuristicMeta(
     id="verification-barrier",

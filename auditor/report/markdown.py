@@ -13,6 +13,7 @@ import re
 from urllib.parse import quote
 
 from auditor.report.model import PathSummary, Report, ReportFinding, metric_rows
+from auditor.wording import plural
 
 # ASCII punctuation with a meaning in CommonMark / GFM inline or table syntax (and `$` for GitHub maths).
 # `.`, `-` and `+` only matter at the start of a line, and escaped text never starts one (see above).
@@ -40,10 +41,6 @@ def safe_relpath(path: str | None) -> str | None:
     if p.startswith("/") or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", p) or ".." in p.split("/"):
         return None
     return quote(p, safe="/-_.~")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _where(f: ReportFinding) -> str:
@@ -123,7 +120,7 @@ def _paths(report: Report) -> list[str]:
     def head(p: PathSummary | None, name: str) -> str:
         if p is None:
             return f"{name} (not audited)"
-        return f"{name} ({p.status}, {_plural(len(p.steps), 'step')})"
+        return f"{name} ({p.status}, {plural(len(p.steps), 'step')})"
 
     out = ["## The two paths", "", f"| Step | {head(goal, 'Goal path')} | {head(base, 'Baseline')} |",
            "|--:|---|---|"]
@@ -147,7 +144,7 @@ def render_markdown(report: Report) -> str:
     out += [f"**{escape_md(report.headline)}**", ""]
 
     at_least = "at least " if report.friction_is_lower_bound else ""
-    score = f"**Friction {at_least}{report.friction}/100 ({report.band})** — {_plural(len(report.findings), 'finding')}"
+    score = f"**Friction {at_least}{report.friction}/100 ({report.band})** — {plural(len(report.findings), 'finding')}"
     if report.score_capped:
         score += f"; {report.score_raw:g} points before the cap at 100"
     out += [score + ".", ""]
@@ -168,7 +165,7 @@ def render_markdown(report: Report) -> str:
                 "No findings in the part that was reached; this is not a verdict of low friction.", ""]
 
     if report.status == "complete":
-        bottom = f"**In total: {_plural(m.goal_steps, 'step')} on the goal path"
+        bottom = f"**In total: {plural(m.goal_steps, 'step')} on the goal path"
         if m.baseline_steps is not None:
             bottom += f" against {m.baseline_steps} for the opposite choice"
         out += [bottom + ".**", ""]

@@ -13,18 +13,9 @@ from auditor.effort import path_effort
 from auditor.findings import SEVERITY_ORDER, Finding
 from auditor.scoring import score
 from auditor.trace import Box, FlowInfo, FlowTrace, PathTrace, Status
+from auditor.wording import goal_gerund, plural
 
 REPORT_SCHEMA_VERSION = 1
-
-GOAL_GERUND = {
-    "object": "Objecting",
-    "reject": "Rejecting",
-    "opt-out": "Opting out",
-    "withdraw": "Withdrawing consent",
-    "unsubscribe": "Unsubscribing",
-    "delete": "Deleting your data",
-}
-
 
 class ReportFinding(BaseModel):
     number: int
@@ -156,26 +147,22 @@ def _summarise(path: PathTrace) -> PathSummary:
                        final_screenshot=path.final_screenshot)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def headline(trace: FlowTrace, metrics: Metrics) -> str:
-    verb = GOAL_GERUND.get(trace.flow.goal, trace.flow.goal.capitalize())
+    verb = goal_gerund(trace.flow.goal)
     if trace.status != "complete":
         where = f" at step {trace.goal.failed_step}" if trace.goal.failed_step else ""
         return (f"Audit {trace.status}{where}: {trace.goal.reason or 'unknown reason'}. "
                 "The figures below cover only what was reached; they are not a verdict of low friction.")
     pages = metrics.goal_page_loads + 1
-    goal = (f"{verb} takes about {metrics.goal_effort_s:.0f} s, {_plural(metrics.goal_clicks, 'click')}"
-            f" and {_plural(pages, 'page')}")
+    goal = (f"{verb} takes about {metrics.goal_effort_s:.0f} s, {plural(metrics.goal_clicks, 'click')}"
+            f" and {plural(pages, 'page')}")
     if metrics.goal_typed_chars:
         goal += f", typing {metrics.goal_typed_chars} characters"
     if metrics.goal_inbox_trips:
-        goal += f" and {_plural(metrics.goal_inbox_trips, 'trip')} to the mailbox"
+        goal += f" and {plural(metrics.goal_inbox_trips, 'trip')} to the mailbox"
     if metrics.baseline_clicks is None:
         return goal + "; no baseline (the opposite choice) was audited for comparison."
-    taps = _plural(metrics.baseline_clicks, "tap")
+    taps = plural(metrics.baseline_clicks, "tap")
     return f"{goal}; accepting takes {taps} (about {metrics.baseline_effort_s:.0f} s)."
 
 
