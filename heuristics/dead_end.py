@@ -37,8 +37,8 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace, Snapshot
-from heuristics._words import (after_snapshot, first_snapshot, is_accept, label, page, same_control, scan_text,
-                              short)
+from heuristics._words import (after_snapshot, click_steps, first_snapshot, is_accept, label, page, same_control,
+                              scan_text, short)
 from heuristics.base import HeuristicMeta, finding
 
 PROMPT_BACK_SHARE = 0.8  # this share of the first page's sentences visible again = the prompt is back
@@ -147,7 +147,7 @@ def _reprompt(trace: FlowTrace) -> dict | None:
     sentences = _sentences(first.text)
     yes = [e for e in first.first_screen if is_accept(e.label_text)]
     if trace.baseline is not None:
-        base_clicks = [s for s in trace.baseline.steps if s.action == "click" and s.target_element is not None]
+        base_clicks = click_steps(trace.baseline)
         if base_clicks:
             yes += [e for e in first.first_screen if same_control(e, base_clicks[0].target_element)]
     if not sentences or not yes:

@@ -68,6 +68,7 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, StepTrace
+from heuristics._words import click_steps, page, same_control
 from heuristics.base import HeuristicMeta, finding
 
 MIN_CONTRAST = 4.5  # WCAG 2 AA, normal text
@@ -114,16 +115,6 @@ def _label(el: Element) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _page(url: str) -> str:
-    return url.split("#", 1)[0]
-
-
-def _same_control(a: Element, b: Element) -> bool:
-    if a.path and b.path:
-        return a.path == b.path
-    return a.tag == b.tag and a.label_text == b.label_text
-
-
 def _baseline_rival(trace: FlowTrace, step: StepTrace, first_goal_click: bool) -> StepTrace | None:
     """The control the baseline clicks instead of this one (usually 'Accept' / 'Close'), if any.
 
@@ -134,12 +125,11 @@ def _baseline_rival(trace: FlowTrace, step: StepTrace, first_goal_click: bool) -
     """
     if trace.baseline is None:
         return None
-    goal_controls = [s.target_element for s in trace.goal.steps
-                     if s.action == "click" and s.target_element is not None]
-    clicks = [s for s in trace.baseline.steps if s.action == "click" and s.target_element is not None]
-    own = [b for b in clicks if not any(_same_control(b.target_element, g) for g in goal_controls)]
+    goal_controls = [s.target_element for s in click_steps(trace.goal)]
+    clicks = click_steps(trace.baseline)
+    own = [b for b in clicks if not any(same_control(b.target_element, g) for g in goal_controls)]
     for b in own:
-        if _page(b.url) == _page(step.url):
+        if page(b.url) == page(step.url):
             return b
     if first_goal_click and clicks and clicks[0] in own:
         return clicks[0]
@@ -153,10 +143,10 @@ def _folded(trace: FlowTrace, step: StepTrace) -> tuple[Element, int] | None:
         return None
     for later in trace.goal.steps[step.number:]:
         el = later.target_element
-        if el is None or _page(later.url) != _page(step.url):
+        if el is None or page(later.url) != page(step.url):
             continue
         for candidate in snap.elements:
-            if candidate.in_closed_details and candidate.tag == el.tag and _same_control(candidate, el):
+            if candidate.in_closed_details and candidate.tag == el.tag and same_control(candidate, el):
                 return el, later.number
     return None
 

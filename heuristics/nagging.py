@@ -30,7 +30,7 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics._words import label, scan_text, short
+from heuristics._words import click_steps, label, scan_text, short
 from heuristics.base import HeuristicMeta, finding
 
 MIN_REPEATS = 2
@@ -72,8 +72,7 @@ def check(trace: FlowTrace) -> list[Finding]:
         counts.setdefault(_norm(d.message), []).append(number)
     repeated_dialogs = {m: steps for m, steps in counts.items() if len(steps) >= 2}
     confirms = [d for _, d in dialogs if d.kind == "confirm"]
-    confirm_clicks = [s for s in path.steps if s.action == "click" and s.target_element is not None
-                      and CONFIRM.search(s.target_element.label_text.strip())]
+    confirm_clicks = [s for s in click_steps(path) if CONFIRM.search(s.target_element.label_text.strip())]
     # questions that leave the screen and come back
     presence: dict[str, list[bool]] = {}
     snaps = path.snapshots()
