@@ -24,6 +24,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from auditor import __version__
+from auditor.config import FORMATS, SEVERITIES
 
 
 class Exit(IntEnum):
@@ -39,11 +40,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 console = Console()
 err = Console(stderr=True)
 
-SEVERITIES = ("info", "low", "medium", "high", "critical")
 OWNED_OUTPUTS = ("report.json", "report.md", "report.html", "trace.json", "report.sarif", "junit.xml",
                  "manifest.json", "goal.trace.zip", "baseline.trace.zip")
 OWNED_FOLDERS = {"screenshots": "*.png", "video": "*.webm", "har": "*.har"}
-FORMATS = ("sarif", "junit")
 
 
 class BadInput(Exception):
