@@ -152,10 +152,11 @@ def check(trace: FlowTrace) -> list[Finding]:
     strong: list[tuple[int | None, str]] = []
     weak: list[tuple[int | None, str]] = []
     double: list[tuple[int | None, str]] = []
-    for number, _, text in _texts(trace):
+    texts = list(_texts(trace))
+    for number, _, text in texts:
         strong += [(number, s) for s in _hits(STRONG_HEDGE, text, seen)]
         double += [(number, s) for s in _hits(DOUBLE_NEGATIVE, text, seen)]
-    for number, _, text in _texts(trace):
+    for number, _, text in texts:  # after the conditional ones: a sentence with both counts as conditional
         weak += [(number, s) for s in _hits(WEAK_HEDGE, text, seen)]
     if strong or weak:
         hedges = strong + weak
