@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from auditor.findings import SEVERITY_ORDER
+from auditor.findings import severity_at_least
 from auditor.report.model import Report
 
 DEFAULT_GATE = "medium"
@@ -70,7 +70,7 @@ def build_junit(report: Report, fail_on: str | None = None, max_friction: int | 
         mine = [f for f in report.findings if f.heuristic == hid]
         below = []
         for f in mine:
-            if SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[gate]:
+            if severity_at_least(f.severity, gate):
                 failures += 1
                 ET.SubElement(c, "failure", type=f.severity,
                               message=_clean(f"finding {f.number} [{f.severity}]: {f.title}")).text = \

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from auditor import __version__
 from auditor.effort import path_effort
-from auditor.findings import SEVERITY_ORDER, Finding
+from auditor.findings import SEVERITY_ORDER, Finding, severity_at_least
 from auditor.scoring import score
 from auditor.trace import Box, FlowInfo, FlowTrace, PathTrace, Status
 from auditor.wording import goal_gerund, plural
@@ -95,7 +95,7 @@ class Report(BaseModel):
     browser: dict = Field(default_factory=dict)
 
     def count(self, severity_floor: str) -> int:
-        return sum(SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[severity_floor] for f in self.findings)
+        return sum(severity_at_least(f.severity, severity_floor) for f in self.findings)
 
 
 def describe_step(spec: dict) -> str:
