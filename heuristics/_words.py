@@ -99,6 +99,11 @@ def label(el: Element | None, limit: int = 60) -> str:
     return short(el.label_text, limit) if el is not None else ""
 
 
+def field_words(el: Element) -> str:
+    """A form field's own words (label, name, placeholder; each once), to match what it asks for."""
+    return " ".join(dict.fromkeys(filter(None, [el.label, el.name, el.placeholder])))
+
+
 def page(url: str) -> str:
     """A URL without its fragment: the same page for every path."""
     return (url or "").split("#", 1)[0]

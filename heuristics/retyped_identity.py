@@ -27,7 +27,7 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot
-from heuristics._words import first_snapshot, scan_text, short
+from heuristics._words import field_words, first_snapshot, scan_text, short
 from heuristics.base import HeuristicMeta, finding
 from auditor.wording import goal_gerund
 
@@ -82,8 +82,7 @@ def _identity_field(el: Element) -> bool:
     typ = (el.type or "").lower()
     if typ in {"password", "checkbox", "radio", "file", "hidden", "submit", "button"}:
         return False
-    words = " ".join(dict.fromkeys(filter(None, [el.label, el.name, el.placeholder])))
-    return typ == "email" or bool(_IDENTITY.search(words))
+    return typ == "email" or bool(_IDENTITY.search(field_words(el)))
 
 
 def check(trace: FlowTrace) -> list[Finding]:

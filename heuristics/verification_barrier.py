@@ -50,7 +50,7 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot, StepTrace
-from heuristics._words import REFUSE, is_refuse, scan_text, sentence_around, short
+from heuristics._words import REFUSE, field_words, is_refuse, scan_text, sentence_around, short
 from heuristics.base import HeuristicMeta, finding
 from auditor.wording import goal_gerund
 
@@ -119,10 +119,6 @@ _POSTAL = re.compile(
 )
 
 
-def _words(el: Element) -> str:
-    return " ".join(dict.fromkeys(filter(None, [el.label, el.name, el.placeholder])))
-
-
 def _quote(text: str, start: int, limit: int = 120) -> str:
     """The text from ``start`` to the end of its sentence, cut to ``limit`` characters."""
     end = min([i + 1 for i in (text.find(". ", start), text.find("! ", start)) if i >= 0] or [len(text)])
@@ -134,7 +130,7 @@ def _field_kind(el: Element, page_text: str) -> str | None:
     if el.tag not in {"input", "textarea", "select"}:
         return None
     typ = (el.type or "").lower()
-    words = _words(el)
+    words = field_words(el)
     if typ == "password":
         return "login"
     if typ == "file":
@@ -179,7 +175,7 @@ def check(trace: FlowTrace) -> list[Finding]:
         if step.action in {"fill", "select", "press"} and el is not None:
             kind = _field_kind(el, step.snapshot.text if step.snapshot else "")
             if kind:
-                note(kind, step, step.target, {"field": short(_words(el), 80), "filled": True,
+                note(kind, step, step.target, {"field": short(field_words(el), 80), "filled": True,
                                                "typed_chars": step.typed_chars})
     # 2. Required fields and barrier wording on every goal page.
     n_steps = len(path.steps)
@@ -192,7 +188,7 @@ def check(trace: FlowTrace) -> list[Finding]:
                 continue
             kind = _field_kind(el, snap.text)
             if kind == "identity-document" or (kind and el.required and unfinished):
-                note(kind, step, el.index if step else None, {"field": short(_words(el), 80), "filled": False,
+                note(kind, step, el.index if step else None, {"field": short(field_words(el), 80), "filled": False,
                                                                "required": el.required})
         m = _CHECK_INBOX.search(scan_text(snap.text)) if inbox_at is None else None
         if m:
