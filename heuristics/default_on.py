@@ -80,19 +80,19 @@ def check(trace: FlowTrace) -> list[Finding]:
     # First sighting of every toggle: visible if it ever is, else (a styled, hidden input) its first sighting.
     first: dict[tuple[str, str], tuple[int, Element, str]] = {}
     for number, snap in path.snapshots():
+        url = page(snap.url)
         for el in snap.elements:
             kind = _kind(el)
             if kind is None or el.checked is None:
                 continue
-            key = (page(snap.url), el.path or _toggle_label(el))
+            key = (url, el.path or _toggle_label(el))
             seen = first.get(key)
             if seen is None or (el.visible and not seen[1].visible):
-                first[key] = (number, el, page(snap.url))
+                first[key] = (number, el, kind)
 
     by_page: dict[str, list[tuple[int, Element, str]]] = {}
     counts: dict[str, dict[str, int]] = {}
-    for (url, _), (number, el, _) in first.items():
-        kind = _kind(el)
+    for (url, _), (number, el, kind) in first.items():
         text = _toggle_label(el)
         c = counts.setdefault(url, {"toggles": 0, "essential_on": 0})
         c["toggles"] += 1
