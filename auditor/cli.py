@@ -192,15 +192,11 @@ def audit(
 ) -> None:
     """Audit a scripted opt-out flow in a real browser and print the numbered breakdown."""
     from auditor.audit import audit as run_audit
-    from auditor.config import load_settings
     from auditor.evidence import EvidenceOptions
     from auditor.flow import load_flow
     from auditor.report.terminal import render_terminal
 
-    settings = load_settings()
-    max_friction = max_friction if max_friction is not None else settings.max_friction
-    fail_on = fail_on or settings.fail_on
-    formats = formats or settings.formats
+    settings, max_friction, fail_on, formats = _with_settings(max_friction, fail_on, formats)
     flow = load_flow(flow_file)
     run_dir = out or _default_run_dir(flow_file)
     _prepare_run_dir(run_dir)
@@ -217,17 +213,24 @@ def audit(
         console.print(f"{escape(result.report.headline)}\nFriction {result.report.friction}/100", highlight=False)
     else:
         render_terminal(result.report, console)
-    written, digest = _finish_run(result.trace, result.report, run_dir, formats, fail_on, max_friction,
-                                  None if no_store else (store or settings.store or ""), flow_file)
-    console.print(f"Reports in {escape(str(run_dir))}: {', '.join(written)}", highlight=False, soft_wrap=True)
-    console.print(f"manifest sha256: {digest}", highlight=False, soft_wrap=True)
+    _finish_run(result.trace, result.report, run_dir, formats, fail_on, max_friction,
+                None if no_store else (store or settings.store or ""), flow_file)
     outcome = _outcome(result.report, result.trace)
     raise typer.Exit(int(outcome if outcome is not None else _gate(result.report, max_friction, fail_on)))
 
 
-def _finish_run(trace, report, run_dir: Path, formats, fail_on, max_friction, store,
-                flow_file) -> tuple[list[str], str]:
-    """Extra formats, the evidence manifest (last, over every file) and the run store record."""
+def _with_settings(max_friction: Optional[int], fail_on: Optional[str], formats: Optional[list[str]]):
+    """The pyproject.toml settings, and the gates and formats with the command line's options winning."""
+    from auditor.config import load_settings
+
+    settings = load_settings()
+    return (settings, max_friction if max_friction is not None else settings.max_friction,
+            fail_on or settings.fail_on, formats or settings.formats)
+
+
+def _finish_run(trace, report, run_dir: Path, formats, fail_on, max_friction, store, flow_file) -> None:
+    """Extra formats, the evidence manifest (last, over every file) and the run store record; prints
+    what was written and the manifest's sha256."""
     from auditor.evidence import tidy_videos, write_manifest
     from auditor.store import StoreError, record_run
 
@@ -249,7 +252,8 @@ def _finish_run(trace, report, run_dir: Path, formats, fail_on, max_friction, st
         except StoreError as exc:
             err.print(f"[yellow]warning:[/] the run was not recorded in the run store: {escape(str(exc))}",
                       highlight=False)
-    return written, digest
+    console.print(f"Reports in {escape(str(run_dir))}: {', '.join(written)}", highlight=False, soft_wrap=True)
+    console.print(f"manifest sha256: {digest}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -283,12 +287,7 @@ def rescore(
         first = str(exc).strip().splitlines()
         raise BadInput(f"{trace_file}: not a consent-audit trace.json ({first[0] if first else exc}); "
                        "expected the trace.json written by 'consent-audit audit'") from None
-    from auditor.config import load_settings
-
-    settings = load_settings()
-    max_friction = max_friction if max_friction is not None else settings.max_friction
-    fail_on = fail_on or settings.fail_on
-    formats = formats or settings.formats
+    _, max_friction, fail_on, formats = _with_settings(max_friction, fail_on, formats)
     report = judge(trace)
     run_dir = out or trace_file.parent
     if out is not None:
@@ -296,9 +295,7 @@ def rescore(
         _copy_evidence(trace_file.parent, out, trace)
     write_reports(report, run_dir)
     render_terminal(report, console)
-    written, digest = _finish_run(trace, report, run_dir, formats, fail_on, max_friction, None, None)
-    console.print(f"Reports in {escape(str(run_dir))}: {', '.join(written)}", highlight=False, soft_wrap=True)
-    console.print(f"manifest sha256: {digest}", highlight=False, soft_wrap=True)
+    _finish_run(trace, report, run_dir, formats, fail_on, max_friction, None, None)
     raise typer.Exit(int(_gate(report, max_friction, fail_on)))
 
 
