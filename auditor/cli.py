@@ -231,7 +231,7 @@ def _with_settings(max_friction: Optional[int], fail_on: Optional[str], formats:
 def _finish_run(trace, report, run_dir: Path, formats, fail_on, max_friction, store, flow_file) -> None:
     """Extra formats, the evidence manifest (last, over every file) and the run store record; prints
     what was written and the manifest's sha256."""
-    from auditor.evidence import tidy_videos, write_manifest
+    from auditor.evidence import write_manifest
     from auditor.store import StoreError, record_run
 
     written = ["report.html", "report.md", "report.json", "trace.json"]
@@ -243,7 +243,6 @@ def _finish_run(trace, report, run_dir: Path, formats, fail_on, max_friction, st
         from auditor.report.junit import write_junit
 
         written.append(write_junit(report, run_dir, fail_on=fail_on, max_friction=max_friction).name)
-    tidy_videos(run_dir)
     digest = write_manifest(run_dir, trace, flow_file=flow_file)
     written.append("manifest.json")
     if store is not None:
