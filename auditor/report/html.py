@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from auditor.report.model import Report
+from auditor.report.model import Report, metric_rows
 from auditor.trace import Box
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -143,12 +143,6 @@ def web_url(url: str | None) -> str | None:
     return url if scheme in ("http", "https") else None
 
 
-def _num(value: float | int | None, unit: str = "") -> str:
-    if value is None:
-        return "–"
-    return f"{value:.1f}{unit}" if isinstance(value, float) else f"{value}{unit}"
-
-
 def _value(value: object) -> str:
     """A measured figure for display: floats rounded, lists joined; everything else as text."""
     if isinstance(value, bool) or value is None:
@@ -164,7 +158,6 @@ def _value(value: object) -> str:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = _num
     env.filters["pct"] = lambda v: f"{v:.3f}%"
     env.filters["web_url"] = web_url
     env.filters["value"] = _value
@@ -187,18 +180,9 @@ def render_html(report: Report, run_dir: Path) -> str:
                    for p in report.paths if p.final_screenshot}
     paths = {p.kind: p for p in report.paths}
     m = report.metrics
-    metric_rows = [
-        ("Steps", m.goal_steps, m.baseline_steps, ""),
-        ("Clicks", m.goal_clicks, m.baseline_clicks, ""),
-        ("Typed characters", m.goal_typed_chars, m.baseline_typed_chars, ""),
-        ("Page loads", m.goal_page_loads, m.baseline_page_loads, ""),
-        ("Trips to the mailbox", m.goal_inbox_trips, None, ""),
-        ("Words to read", m.goal_reading_words, None, ""),
-        ("Effort", m.goal_effort_s, m.baseline_effort_s, " s"),
-    ]
     scale = max(report.score_raw, 100.0)
     return environment().get_template("report.html.j2").render(
-        report=report, m=m, metric_rows=metric_rows, finding_shots=finding_shots, step_shots=step_shots,
+        report=report, m=m, metric_rows=metric_rows(m), finding_shots=finding_shots, step_shots=step_shots,
         final_shots=final_shots, goal=paths.get("goal"), baseline=paths.get("baseline"), scale=scale,
         points_by_finding={f.number: f.points for f in report.findings},
         evidence_files=evidence_files(run_dir),
