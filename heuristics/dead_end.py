@@ -99,10 +99,12 @@ def _share(sentences: set[str], text: str) -> float:
     return sum(1 for s in sentences if s in norm) / len(sentences)
 
 
-def _loops(trace: FlowTrace) -> tuple[list[dict], list[str]]:
-    """Clicks that lead back to an earlier page state; and every after-click fingerprint (for the detail)."""
+def _loops(trace: FlowTrace) -> tuple[list[dict], list[str | None], str | None]:
+    """Clicks that lead back to an earlier page state; the fingerprint of every step's snapshot and of the
+    final page (each page state is hashed once: the page after a step is the next snapshot or the final)."""
     path = trace.goal
     before = [fingerprint(s.snapshot) if s.snapshot is not None else None for s in path.steps]
+    final = fingerprint(path.final) if path.final is not None else None
     out = []
     for i, step in enumerate(path.steps):
         if step.action != "click":
@@ -110,13 +112,13 @@ def _loops(trace: FlowTrace) -> tuple[list[dict], list[str]]:
         after = after_snapshot(path, i)
         if after is None:
             continue
-        fp = fingerprint(after)
+        fp = next((f for f in before[i + 1:] if f is not None), final)  # after's fingerprint
         for j in range(i):  # strictly earlier steps: a loop back
             if before[j] == fp:
                 out.append({"step": step.number, "back_to_step": path.steps[j].number, "url": page(after.url),
                             "control": label(step.target_element)})
                 break
-    return out, before
+    return out, before, final
 
 
 def _error_pages(trace: FlowTrace) -> list[dict]:
@@ -169,7 +171,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     """One finding: the signals are views of the same fault, so they are listed together, scored once."""
     path = trace.goal
     signals: list[tuple[str, str, str, int | None, int | None, dict]] = []  # kind, title, detail, step, el, data
-    loops, before = _loops(trace)
+    loops, before, final = _loops(trace)
     reprompt = _reprompt(trace)
     for err in _error_pages(trace):
         what = f'says "{err["says"]}"' if err["says"] else "is blank"
@@ -192,8 +194,8 @@ def check(trace: FlowTrace) -> list[Finding]:
                         f"state, same text.{more}", lp["step"], None, {"loops": loops}))
     if path.status == "goal-unreachable":
         last = path.steps[-1] if path.steps else None
-        unchanged = bool(last is not None and last.action == "click" and path.final is not None
-                         and before and before[-1] == fingerprint(path.final))
+        unchanged = bool(last is not None and last.action == "click" and final is not None
+                         and before and before[-1] == final)
         detail = (f"All {len(path.steps)} steps of the goal path ran, but the promised result never appeared: "
                   f"{short(path.reason or 'the done condition did not hold', 200)}.")
         if unchanged:
