@@ -229,6 +229,11 @@ def _parse_step(raw: Any, loc: tuple, lines: dict) -> Step:
     return Step(action=action, args=parsed, line=line, raw=raw)
 
 
+def _parse_path(raw: list, loc: tuple, identity: dict[str, str], lines: dict) -> list[Step]:
+    """The steps of a path (the goal's or the baseline's), placeholders filled."""
+    return [_parse_step(_fill_placeholders(s, identity, loc + (i,)), loc + (i,), lines) for i, s in enumerate(raw)]
+
+
 class _LocatedError(Exception):
     def __init__(self, loc: tuple, problem: Any):
         self.loc, self.problem = loc, problem
@@ -301,13 +306,10 @@ def parse_flow(text: str, file: str = "<flow>", base_dir: Path | None = None) ->
         _check_identity(identity, allow_real)
         doc = dict(data)
         if isinstance(doc.get("path"), list):
-            doc["path"] = [_parse_step(_fill_placeholders(s, identity, ("path", i)), ("path", i), lines)
-                           for i, s in enumerate(doc["path"])]
+            doc["path"] = _parse_path(doc["path"], ("path",), identity, lines)
         if isinstance(doc.get("baseline"), dict) and isinstance(doc["baseline"].get("path"), list):
             doc["baseline"] = dict(doc["baseline"])
-            doc["baseline"]["path"] = [
-                _parse_step(_fill_placeholders(s, identity, ("baseline", "path", i)), ("baseline", "path", i), lines)
-                for i, s in enumerate(doc["baseline"]["path"])]
+            doc["baseline"]["path"] = _parse_path(doc["baseline"]["path"], ("baseline", "path"), identity, lines)
         flow = Flow.model_validate(doc)
     except _LocatedError as exc:
         if isinstance(exc.problem, ValidationError):
