@@ -52,17 +52,22 @@ def _scale(c: _RGBA, opacity: float) -> _RGBA:
     return (c[0] * opacity, c[1] * opacity, c[2] * opacity, c[3] * opacity)
 
 
+def _layer(raw: dict) -> tuple[str | None, float]:
+    """(colour or None, opacity clamped to 0..1) of a layer or overlay as the snapshot sends it."""
+    try:
+        o = min(max(float(raw.get("o", 1.0)), 0.0), 1.0)
+    except (TypeError, ValueError):
+        o = 1.0
+    return (raw.get("c") or None, o)
+
+
 def _normalise(layers: Iterable[RawLayer]) -> tuple[tuple[str | None, float], ...]:
     out = []
     for layer in layers:
         if isinstance(layer, str):
             out.append((None if layer == "image" else layer, 1.0))
         elif isinstance(layer, dict):
-            try:
-                o = float(layer.get("o", 1.0))
-            except (TypeError, ValueError):
-                o = 1.0
-            out.append((layer.get("c") or None, min(max(o, 0.0), 1.0)))
+            out.append(_layer(layer))
     return tuple(out)
 
 
@@ -98,13 +103,7 @@ _Overlay = tuple[str | None, float] | None
 
 
 def _overlay(raw: dict | None) -> _Overlay:
-    if not isinstance(raw, dict):
-        return None
-    try:
-        o = min(max(float(raw.get("o", 1.0)), 0.0), 1.0)
-    except (TypeError, ValueError):
-        o = 1.0
-    return (raw.get("c") or None, o)
+    return _layer(raw) if isinstance(raw, dict) else None
 
 
 @lru_cache(maxsize=4096)
