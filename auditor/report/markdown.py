@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from auditor.report.model import PathSummary, Report, ReportFinding, metric_rows
+from auditor.report.model import PathSummary, Report, ReportFinding, finding_place, metric_rows, no_findings_text
 from auditor.wording import plural
 
 # ASCII punctuation with a meaning in CommonMark / GFM inline or table syntax (and `$` for GitHub maths).
@@ -43,12 +43,6 @@ def safe_relpath(path: str | None) -> str | None:
     return quote(p, safe="/-_.~")
 
 
-def _where(f: ReportFinding) -> str:
-    if f.step is None:
-        return f"whole flow ({f.path} path)"
-    return f"step {f.step} on the {f.path} path"
-
-
 def _image(path: str | None, alt: str) -> str | None:
     url = safe_relpath(path)
     return f"![{alt}]({url})" if url else None
@@ -56,7 +50,7 @@ def _image(path: str | None, alt: str) -> str | None:
 
 def _finding(f: ReportFinding) -> list[str]:
     out = [f"### {f.number}. \\[{f.severity.upper()}\\] {escape_md(f.title)}", ""]
-    where = f"- **Where:** {_where(f)}"
+    where = f"- **Where:** {finding_place(f)}"
     if f.url:
         where += f" — {escape_md(f.url)}"
     if f.flow_line is not None:
@@ -161,8 +155,7 @@ def render_markdown(report: Report) -> str:
         for f in report.findings:
             out += _finding(f)
     else:
-        out += ["No findings." if report.status == "complete" else
-                "No findings in the part that was reached; this is not a verdict of low friction.", ""]
+        out += [no_findings_text(report.status), ""]
 
     if report.status == "complete":
         bottom = f"**In total: {plural(m.goal_steps, 'step')} on the goal path"

@@ -131,6 +131,19 @@ def metric_rows(m: Metrics) -> list[tuple[str, str, str]]:
     ]
 
 
+def finding_place(f: ReportFinding) -> str:
+    """Where a finding is, as the text reports say it."""
+    if f.step is None:
+        return f"whole flow ({f.path} path)"
+    return f"step {f.step} on the {f.path} path"
+
+
+def no_findings_text(status: str) -> str:
+    """What every report says when there are no findings: no verdict when the audit did not finish."""
+    return ("No findings." if status == "complete"
+            else "No findings in the part that was reached; this is not a verdict of low friction.")
+
+
 def _order(f: Finding) -> tuple:
     # Whole-flow findings first (the premise), then the goal path step by step, then the baseline.
     return (f.path != "goal", f.step is not None, f.step or 0, -SEVERITY_ORDER[f.severity])

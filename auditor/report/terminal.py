@@ -19,7 +19,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from auditor.report.model import Report, ReportFinding, metric_rows
+from auditor.report.model import Report, ReportFinding, finding_place, metric_rows, no_findings_text
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -56,12 +56,6 @@ def _metrics_table(report: Report) -> Table:
     return table
 
 
-def _where(f: ReportFinding) -> str:
-    if f.step is None:
-        return f"whole flow ({f.path} path)"
-    return f"step {f.step} on the {f.path} path"
-
-
 def _finding(console: Console, f: ReportFinding) -> None:
     head = Text.assemble(
         (f"{f.number}. ", "bold"),
@@ -71,7 +65,7 @@ def _finding(console: Console, f: ReportFinding) -> None:
     )
     console.print(head)
     body: list[Text] = []
-    where = Text(_where(f), style="italic")
+    where = Text(finding_place(f), style="italic")
     if f.url:
         where.append(" · ")
         where.append(_text(f.url, "underline"))
@@ -126,9 +120,7 @@ def render_terminal(report: Report, console: Console) -> None:
         for f in report.findings:
             _finding(console, f)
     else:
-        msg = ("No findings." if report.status == "complete"
-               else "No findings in the part that was reached; this is not a verdict of low friction.")
-        console.print(Text(msg, style="green" if report.status == "complete" else "yellow"))
+        console.print(Text(no_findings_text(report.status), style="green" if report.status == "complete" else "yellow"))
         console.print()
 
     m = report.metrics
