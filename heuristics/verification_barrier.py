@@ -142,10 +142,14 @@ def _field_kind(el: Element, page_text: str) -> str | None:
     return None
 
 
+def _is_mailto(el: Element) -> bool:
+    return (el.href or "").lower().startswith("mailto:")
+
+
 def _online_choice(snap: Snapshot) -> bool:
     """A visible control (not a mailto: link) whose label names a refusal, or a form to submit."""
     for el in snap.elements:
-        if not el.visible or (el.href or "").lower().startswith("mailto:"):
+        if not el.visible or _is_mailto(el):
             continue
         if is_refuse(el.label_text) or (el.type or "").lower() == "submit" or el.tag in {"textarea", "select"}:
             return True
@@ -154,7 +158,7 @@ def _online_choice(snap: Snapshot) -> bool:
 
 def _mailto_choice(snap: Snapshot) -> Element | None:
     for el in snap.elements:
-        if el.visible and (el.href or "").lower().startswith("mailto:"):
+        if el.visible and _is_mailto(el):
             return el
     return None
 
@@ -207,7 +211,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     # 3. A choice offered only by e-mail or by post.
     for step in path.steps:
         el = step.target_element
-        if el is not None and (el.href or "").lower().startswith("mailto:"):
+        if el is not None and _is_mailto(el):
             note("email-only", step, step.target, {"link": short(el.label_text, 60), "href": short(el.href, 80)})
     last_number, last = (path.snapshots() or [(None, None)])[-1]
     if last is not None and not _online_choice(last):
