@@ -37,6 +37,7 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot
+from heuristics._words import page
 from heuristics.base import HeuristicMeta, finding
 
 TEXT_INPUT_MIN_LENGTH = 10  # a text input demanding this many characters is asking for prose
@@ -93,7 +94,7 @@ def _field_label(el: Element) -> str:
 
 
 def _key(snapshot: Snapshot, el: Element) -> tuple[str, str]:
-    return (snapshot.url.split("#", 1)[0], _field_label(el) or el.path or f"#{el.index}")
+    return (page(snapshot.url), _field_label(el) or el.path or f"#{el.index}")
 
 
 def check(trace: FlowTrace) -> list[Finding]:
