@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from auditor.report.model import PathSummary, Report, ReportFinding, finding_place, metric_rows, no_findings_text
+from auditor.report.model import (PathSummary, Report, ReportFinding, finding_place, metric_rows, no_findings_text,
+                                  total_text)
 from auditor.wording import plural
 
 # ASCII punctuation with a meaning in CommonMark / GFM inline or table syntax (and `$` for GitHub maths).
@@ -157,11 +158,9 @@ def render_markdown(report: Report) -> str:
     else:
         out += [no_findings_text(report.status), ""]
 
-    if report.status == "complete":
-        bottom = f"**In total: {plural(m.goal_steps, 'step')} on the goal path"
-        if m.baseline_steps is not None:
-            bottom += f" against {m.baseline_steps} for the opposite choice"
-        out += [bottom + ".**", ""]
+    total = total_text(report)
+    if total:
+        out += [f"**{total}**", ""]
 
     if report.findings:
         out += ["## Score breakdown", ""] + _score_table(report) + [""]

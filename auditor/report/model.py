@@ -144,6 +144,17 @@ def no_findings_text(status: str) -> str:
             else "No findings in the part that was reached; this is not a verdict of low friction.")
 
 
+def total_text(report: "Report") -> str | None:
+    """The closing line of a complete audit: the goal path's steps against the opposite choice's."""
+    if report.status != "complete":
+        return None
+    m = report.metrics
+    text = f"In total: {plural(m.goal_steps, 'step')} on the goal path"
+    if m.baseline_steps is not None:
+        text += f" against {m.baseline_steps} for the opposite choice"
+    return text + "."
+
+
 def _order(f: Finding) -> tuple:
     # Whole-flow findings first (the premise), then the goal path step by step, then the baseline.
     return (f.path != "goal", f.step is not None, f.step or 0, -SEVERITY_ORDER[f.severity])

@@ -19,7 +19,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from auditor.report.model import Report, ReportFinding, finding_place, metric_rows, no_findings_text
+from auditor.report.model import Report, ReportFinding, finding_place, metric_rows, no_findings_text, total_text
+from auditor.wording import plural
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -102,7 +103,7 @@ def render_terminal(report: Report, console: Console) -> None:
     score = Text.assemble(("Friction ", "bold"),
                           (f"{at_least}{report.friction}/100 ({report.band})",
                            BAND_STYLE.get(report.band, "bold")))
-    detail = f"  {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}"
+    detail = f"  {plural(len(report.findings), 'finding')}"
     if report.score_capped:
         detail += f", {report.score_raw:g} points before the cap at 100"
     score.append(detail, style="dim")
@@ -123,12 +124,9 @@ def render_terminal(report: Report, console: Console) -> None:
         console.print(Text(no_findings_text(report.status), style="green" if report.status == "complete" else "yellow"))
         console.print()
 
-    m = report.metrics
-    if report.status == "complete":
-        bottom = f"In total: {m.goal_steps} step{'s' if m.goal_steps != 1 else ''} on the goal path"
-        if m.baseline_steps is not None:
-            bottom += f" against {m.baseline_steps} for the opposite choice"
-        console.print(Text(bottom + ".", style="bold"))
+    total = total_text(report)
+    if total:
+        console.print(Text(total, style="bold"))
 
     if report.warnings or report.heuristic_failures:
         console.rule(Text("Warnings", style="bold yellow"), align="left")
