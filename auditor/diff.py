@@ -149,6 +149,16 @@ def _where(f: ReportFinding) -> str:
     return f"{f.path} step {f.step}" if f.step is not None else f"{f.path} (whole flow)"
 
 
+def _finding_rows(d: RunDiff) -> list[tuple[str, str, str, str, str]]:
+    """(change, rule, where, severity, title or what changed) for every new, fixed and changed finding."""
+    rows = [("new", f.heuristic, _where(f), f.severity, f.title) for f in d.new]
+    rows += [("fixed", f.heuristic, _where(f), f.severity, f.title) for f in d.fixed]
+    for c in d.changed:
+        sev = c.after.severity if c.before.severity == c.after.severity else f"{c.before.severity} -> {c.after.severity}"
+        rows.append(("changed", c.after.heuristic, _where(c.after), sev, "; ".join(c.what)))
+    return rows
+
+
 def _signed(value) -> str:
     if value is None:
         return "–"
@@ -174,13 +184,8 @@ def render_terminal(d: RunDiff, console) -> None:
     table = Table(title="Findings", show_lines=False)
     for column in ("change", "rule", "where", "severity", "title / what changed"):
         table.add_column(column)
-    for f in d.new:
-        table.add_row("new", f.heuristic, _where(f), f.severity, escape(f.title))
-    for f in d.fixed:
-        table.add_row("fixed", f.heuristic, _where(f), f.severity, escape(f.title))
-    for c in d.changed:
-        sev = c.after.severity if c.before.severity == c.after.severity else f"{c.before.severity} -> {c.after.severity}"
-        table.add_row("changed", c.after.heuristic, _where(c.after), sev, escape("; ".join(c.what)))
+    for change, rule, where, severity, text in _finding_rows(d):
+        table.add_row(change, rule, where, severity, escape(text))
     if table.row_count:
         console.print(table)
     metrics = Table(title="Metrics")
@@ -209,16 +214,11 @@ def render_markdown(d: RunDiff) -> str:
     if d.warnings:
         lines.append("")
     lines += ["## Findings", ""]
-    if d.new or d.fixed or d.changed:
+    rows = _finding_rows(d)
+    if rows:
         lines += ["| change | rule | where | severity | title / what changed |", "|---|---|---|---|---|"]
-        for f in d.new:
-            lines.append(f"| new | `{f.heuristic}` | {_where(f)} | {f.severity} | {_md(f.title)} |")
-        for f in d.fixed:
-            lines.append(f"| fixed | `{f.heuristic}` | {_where(f)} | {f.severity} | {_md(f.title)} |")
-        for c in d.changed:
-            sev = c.after.severity if c.before.severity == c.after.severity else \
-                f"{c.before.severity} -> {c.after.severity}"
-            lines.append(f"| changed | `{c.after.heuristic}` | {_where(c.after)} | {sev} | {_md('; '.join(c.what))} |")
+        lines += [f"| {change} | `{rule}` | {where} | {severity} | {_md(text)} |"
+                  for change, rule, where, severity, text in rows]
     else:
         lines.append("No finding changed.")
     lines += ["", "## Metrics", "", "| metric | before | after | delta |", "|---|---:|---:|---:|"]
