@@ -144,7 +144,7 @@ def _error_pages(trace: FlowTrace) -> list[dict]:
 def _reprompt(trace: FlowTrace) -> dict | None:
     path = trace.goal
     step1, first = first_snapshot(path)
-    if step1 is None or first is None or path.final is None or len(path.steps) == 0:
+    if step1 is None or first is None or path.final is None:  # a step with a snapshot: path.steps is not empty
         return None
     sentences = _sentences(first.text)
     yes = [e for e in first.first_screen if is_accept(e.label_text)]
