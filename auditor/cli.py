@@ -64,9 +64,11 @@ def _default_run_dir(flow_file: Path) -> Path:
 
 def _prepare_run_dir(run_dir: Path) -> None:
     """Creates the run folder and clears what an earlier run of ours left, so evidence is only this run's."""
+    from auditor.evidence import WRITE_PROBE
+
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
-        probe = run_dir / ".write-test"
+        probe = run_dir / WRITE_PROBE
         probe.write_text("")
         probe.unlink()
     except OSError as exc:

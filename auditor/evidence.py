@@ -24,8 +24,9 @@ MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 VIDEO_DIR = "video"
 HAR_DIR = "har"
+WRITE_PROBE = ".write-test"  # the CLI's check that the run folder takes files
 # Created by the tool while a run is written; never evidence.
-_TRANSIENT_PREFIXES = (".write-test",)
+_TRANSIENT_PREFIXES = (WRITE_PROBE,)
 
 
 @dataclass(frozen=True)
