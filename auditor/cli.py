@@ -304,13 +304,14 @@ def _copy_evidence(src: Path, dst: Path, trace) -> None:
     """The trace and its screenshots into a new folder, so the rescored reports can show them."""
     import shutil
 
+    from auditor.evidence import run_file
+
     trace.save(dst / "trace.json")
-    src_root = src.resolve()
     rels = {s.screenshot for p in (trace.goal, trace.baseline) if p for s in p.steps if s.screenshot}
     rels |= {p.final_screenshot for p in (trace.goal, trace.baseline) if p and p.final_screenshot}
     for rel in sorted(rels):
-        source = (src_root / rel).resolve()
-        if source.is_relative_to(src_root) and source.is_file() and source != (dst / rel).resolve():
+        source = run_file(src, rel)
+        if source is not None and source != (dst / rel).resolve():
             (dst / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, dst / rel)
 

@@ -83,6 +83,14 @@ def tidy_videos(run_dir: Path) -> list[Path]:
     return out
 
 
+def run_file(run_dir: Path, rel: str) -> Path | None:
+    """The regular file ``rel`` names inside ``run_dir`` (links resolved), or None when there is none there:
+    a doctored trace must not reach files outside the run folder."""
+    root = Path(run_dir).resolve()
+    path = (root / rel).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
 def sha256_file(path: Path) -> str:
     """The file's sha256; a symbolic link is hashed as its target's name, never followed (evidence is
     the folder's own bytes, not whatever a link points at)."""

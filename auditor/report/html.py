@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from auditor.evidence import run_file
 from auditor.report.model import Report, metric_rows, no_findings_text
 from auditor.trace import Box
 
@@ -83,10 +84,9 @@ def load_image(run_dir: Path, rel: str | None) -> Image | None:
     or outside the run folder (a doctored trace must not smuggle other local files into a report)."""
     if not rel:
         return None
-    root = Path(run_dir).resolve()
     try:
-        path = (root / rel).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
+        path = run_file(run_dir, rel)
+        if path is None:
             return None
         data = path.read_bytes()
     except (OSError, ValueError):
