@@ -293,20 +293,22 @@ def rescore(
     run_dir = out or trace_file.parent
     if out is not None:
         _prepare_run_dir(out)
-        _copy_evidence(trace_file.parent, out, trace)
+        _copy_evidence(trace_file, out, trace)
     write_reports(report, run_dir)
     render_terminal(report, console)
     _finish_run(trace, report, run_dir, formats, fail_on, max_friction, None, None)
     raise typer.Exit(int(_gate(report, max_friction, fail_on)))
 
 
-def _copy_evidence(src: Path, dst: Path, trace) -> None:
+def _copy_evidence(trace_file: Path, dst: Path, trace) -> None:
     """The trace and its screenshots into a new folder, so the rescored reports can show them."""
     import shutil
 
     from auditor.evidence import run_file
 
-    trace.save(dst / "trace.json")
+    src = trace_file.parent
+    # The trace's own bytes, not a re-serialisation: the copy must hash like the original evidence.
+    shutil.copyfile(trace_file, dst / "trace.json")
     rels = {s.screenshot for p in (trace.goal, trace.baseline) if p for s in p.steps if s.screenshot}
     rels |= {p.final_screenshot for p in (trace.goal, trace.baseline) if p and p.final_screenshot}
     for rel in sorted(rels):

@@ -143,23 +143,24 @@ class _Recorder:
         from auditor import snapshot
 
         handle = box = tag = None
-        if locator is not None:
-            try:
-                handle = locator.element_handle(timeout=5_000)
-                if handle is not None and handle.owner_frame() is not self.page.main_frame:
-                    box, tag = handle.bounding_box(), handle.evaluate("e => e.tagName.toLowerCase()")
-                    handle.dispose()
-                    handle = None
-            except Exception:
-                handle = None
         try:
-            snap, index = snapshot.take(self.page, handle)
-            if index is None and box is not None:
-                index = snapshot.match_by_box(snap, box, tag)
-        except Exception:
-            snap, index = None, None
+            if locator is not None:
+                try:
+                    handle = locator.element_handle(timeout=5_000)
+                    if handle is not None and handle.owner_frame() is not self.page.main_frame:
+                        # A child frame's handle cannot cross into the page's snapshot: match by position.
+                        box, tag = handle.bounding_box(), handle.evaluate("e => e.tagName.toLowerCase()")
+                except Exception:
+                    pass
+            in_main = handle if handle is not None and box is None and tag is None else None
+            try:
+                snap, index = snapshot.take(self.page, in_main)
+                if index is None and box is not None:
+                    index = snapshot.match_by_box(snap, box, tag)
+            except Exception:
+                snap, index = None, None
         finally:
-            if handle is not None:
+            if handle is not None:  # one place disposes it, whichever call above failed
                 try:
                     handle.dispose()
                 except Exception:

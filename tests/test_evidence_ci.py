@@ -221,6 +221,8 @@ def test_rescore_writes_reports_with_screenshots_and_a_manifest(meta_run, tmp_pa
         json.loads((meta_run[0] / "run" / "report.json").read_text())["friction"]
     assert "data:image/png;base64," in (again / "report.html").read_text()
     assert run_cli("verify", str(again)).returncode == 0
+    # The evidence is copied, not rewritten: the trace keeps the bytes (and so the hash) of the original.
+    assert (again / "trace.json").read_bytes() == (meta_run[0] / "run" / "trace.json").read_bytes()
 
 
 @pytest.mark.parametrize("content", [b"{not json", b'{"flow": 3}', b"\xff\xfe\x00garbage", b""])
