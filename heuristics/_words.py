@@ -9,6 +9,7 @@ accepting" is a refusal).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from auditor.trace import Element, FlowTrace, PathTrace, Snapshot, StepTrace
 
@@ -109,10 +110,13 @@ def page(url: str) -> str:
     return (url or "").split("#", 1)[0]
 
 
+# Pure functions of a label, asked about the same first-screen labels by several heuristics: cached.
+@lru_cache(maxsize=16384)
 def is_refuse(text: str) -> bool:
     return bool(REFUSE.search(text or ""))
 
 
+@lru_cache(maxsize=16384)
 def is_accept(text: str) -> bool:
     return bool(text) and not is_refuse(text) and bool(ACCEPT.search(text))
 
