@@ -4,7 +4,7 @@ What it does
     Three checks on the wording of the goal path, each its own finding, each quoting what it found:
 
     - **unnamed choice** (medium): the first screen never uses a word for the choice (object, refuse,
-      reject, decline, opt out... in en, de, fr, es, it, nl; neither in its text nor on a control), and the
+      reject, decline, opt out... in every target language; neither in its text nor on a control), and the
       first control the goal path clicks is a "Learn more" / "More info" / "Settings"-like link. The person
       is not told there is anything to decide.
     - **hedged outcome**: text on a goal page, or a dialog, that makes the result of the choice uncertain.
@@ -38,8 +38,9 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics._words import (REFUSE, click_steps, first_snapshot, is_more_info, label, scan_text, sentence_around,
-                              short)
+from heuristics._phrases import CONDITIONAL_OUTCOME, DOUBLE_NEGATIVE, GENERIC_HEDGE, REFUSAL_TEXT
+from heuristics._words import (click_steps, first_snapshot, is_more_info, is_refuse, label, scan_text,
+                              sentence_around, short)
 from heuristics.base import HeuristicMeta, finding
 
 META = HeuristicMeta(
@@ -57,38 +58,6 @@ META = HeuristicMeta(
     fix="Name the choice in the first sentence ('You can object'), say exactly what happens after it ('If "
     "you object, we will not use your posts'), and word options so only one reading is possible.",
     tags=("wording", "left-in-the-dark"),
-)
-
-STRONG_HEDGE = re.compile(
-    r"\bif (?:your|the|an?) (?:objection|request|opt[- ]?out|choice|refusal|withdrawal)s? (?:is|are|has been|"
-    r"gets?) (?:honou?red|accepted|approved|granted|successful|valid|upheld)|"
-    r"\bwe (?:will|'ll|shall) (?:review|assess|consider|evaluate|examine) (?:your|the|all|each|these)? ?"
-    r"(?:objection|request|opt[- ]?out|choice)s?|"
-    r"\breview (?:objection|opt[- ]?out) requests\b|"
-    r"\bwe (?:may|might|could) (?:still |also )?(?:continue|keep|decide|not (?:be able|honou?r|accept|"
-    r"stop)|reject|refuse|deny|decline)|"
-    r"\b(?:at|in) our (?:sole )?discretion\b|\bmay (?:not )?be (?:honou?red|accepted|granted)\b|"
-    r"\bwenn ihr(?:em)? (?:widerspruch|antrag) (?:stattgegeben|angenommen)|\bwir (?:prüfen|werden prüfen)\b|"
-    r"\bsi votre (?:opposition|demande) est (?:acceptée|retenue)|\bnous (?:examinerons|étudierons)\b|"
-    r"\bsi (?:su|tu) (?:oposición|solicitud) (?:es|se) (?:acept|aprob)\w*|"
-    r"\bse la (?:tua|sua) (?:opposizione|richiesta) (?:è|viene) (?:accolta|accettata)|"
-    r"\bals (?:je|uw) bezwaar wordt (?:gehonoreerd|toegekend|aanvaard)",
-    re.I,
-)
-WEAK_HEDGE = re.compile(
-    r"\bwe (?:may|might)\b|\bwhere (?:applicable|appropriate|relevant|possible)\b|"
-    r"\bdepending on (?:where you live|your (?:country|region|location|jurisdiction))\b|"
-    r"\bsubject to (?:applicable|certain|our)\b|\bmay be available to you\b|\bif applicable\b|"
-    r"\bgegebenenfalls\b|\bggf\.|\ble cas échéant\b|\bnous pouvons\b|\bsi procede\b|\bpodemos\b|"
-    r"\bove applicabile\b|\bpotremmo\b|\bindien van toepassing\b|\bwir können\b",
-    re.I,
-)
-DOUBLE_NEGATIVE = re.compile(
-    r"\b(?:don'?t|do not|never|not)\s+not\b|"
-    r"\b(?:un-?check|un-?tick|deselect|unselect)(?:ed|ing|s)?\b[^.!?]{0,40}?\bnot\b|"
-    r"\bif you (?:don'?t|do not) (?:wish|want) (?:us )?not\b|"
-    r"\bnicht\s+nicht\b|\bne\s+pas\s+ne\s+pas\b",
-    re.I,
 )
 
 
@@ -133,7 +102,8 @@ def check(trace: FlowTrace) -> list[Finding]:
     clicks = click_steps(trace.goal)
     # 1. The first screen never names the choice.
     if step is not None and snap is not None and clicks:
-        names_choice = REFUSE.search(scan_text(snap.text)) or any(REFUSE.search(e.label_text) for e in snap.first_screen)
+        names_choice = REFUSAL_TEXT.search(scan_text(snap.text)) or any(is_refuse(e.label_text)
+                                                                          for e in snap.first_screen)
         first = clicks[0]
         if not names_choice and is_more_info(first.target_element.label_text) and first.url == step.url:
             findings.append(finding(
@@ -154,10 +124,10 @@ def check(trace: FlowTrace) -> list[Finding]:
     double: list[tuple[int | None, str]] = []
     texts = list(_texts(trace))
     for number, _, text in texts:
-        strong += [(number, s) for s in _hits(STRONG_HEDGE, text, seen)]
+        strong += [(number, s) for s in _hits(CONDITIONAL_OUTCOME, text, seen)]
         double += [(number, s) for s in _hits(DOUBLE_NEGATIVE, text, seen)]
     for number, _, text in texts:  # after the conditional ones: a sentence with both counts as conditional
-        weak += [(number, s) for s in _hits(WEAK_HEDGE, text, seen)]
+        weak += [(number, s) for s in _hits(GENERIC_HEDGE, text, seen)]
     if strong or weak:
         hedges = strong + weak
         quoted = " / ".join(f'"{short(s, 160)}"' for _, s in hedges[:4])

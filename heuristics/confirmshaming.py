@@ -5,8 +5,8 @@ What it does
     around that control on the page (300 characters either side, which covers a confirmation modal), and
     every browser dialog raised on a goal step (``window.confirm`` / ``alert`` messages). It looks for guilt
     and loss framing: "No thanks, I don't want ...", "I prefer a worse experience", "you will lose",
-    "miss out", "are you sure", "we'll be sad to see you go", "I don't care about ..." (English, with the
-    common German, French, Spanish, Italian and Dutch forms). One finding per step with new wording:
+    "miss out", "are you sure", "we'll be sad to see you go", "I don't care about ...", in the 24 official EU
+    languages, Catalan and Norwegian (``heuristics/_phrases/shaming.py``). One finding per step with new wording:
 
     - **high**: the control the person must click carries the wording itself (saying no means clicking
       a sentence that belittles them);
@@ -29,10 +29,9 @@ What a fair design does
 
 from __future__ import annotations
 
-import re
-
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
+from heuristics._phrases import SHAMING
 from heuristics._words import label, short
 from heuristics.base import HeuristicMeta, finding
 
@@ -52,36 +51,6 @@ META = HeuristicMeta(
     fix="Word the refusal as neutrally as the acceptance ('Reject' / 'Accept') and let it take effect "
     "without a guilt-tripping confirmation.",
     tags=("emotional-steering", "confirmshaming", "wording"),
-)
-
-SHAMING = re.compile(
-    r"no,? thanks?,? i (?:don'?t|do not|prefer|would rather|'d rather|am not|'m not)[^.!?]{0,60}|"
-    r"\bi (?:don'?t|do not) (?:want|like|care|need)(?: to)? (?:\w+ ){0,3}?(?:better|free|personali[sz]ed|"
-    r"relevant|save|saving|support|help|offers?|deals?|discounts?|features?|experience|content)\b[^.!?]{0,40}|"
-    r"\bi(?:'d| would)? prefer (?:a )?(?:worse|less relevant|less personal|irrelevant|generic|boring)[^.!?]{0,40}|"
-    r"\b(?:worse|degraded|less relevant) experience\b|"
-    r"\byou(?:'ll| will)? lose\b[^.!?]{0,60}|\blose (?:access|all|your|everything)\b[^.!?]{0,40}|"
-    r"\bmiss(?:ing)? out\b[^.!?]{0,40}|"
-    r"\bare you (?:really )?sure\b[^.!?]{0,60}|\breally want to (?:leave|go|miss|lose|give up)[^.!?]{0,40}|"
-    r"\b(?:we'?ll|we will) (?:be )?(?:sad|sorry|miss you)\b[^.!?]{0,40}|\bsad to see you go\b|"
-    r"\bi (?:don'?t|do not) care about (?:my |your |our )?\w+|\bi(?:'m| am) fine with (?:seeing |worse |less )\w*|"
-    r"\bi hate\b[^.!?]{0,30}|\bbreaks? our heart\b|\bdisappoint(?:ed|ing)\b|"
-    # de
-    r"\bsind sie (?:sich )?sicher\b[^.!?]{0,60}|\bnein,? danke,? ich (?:will|möchte) (?:keine?n?|nicht)[^.!?]{0,50}|"
-    r"\bverpassen\b|\bverlieren sie\b[^.!?]{0,40}|"
-    # fr
-    r"\bêtes[- ]vous (?:vraiment )?sûrs?\b[^.!?]{0,60}|\bnon merci,? je (?:ne )?(?:veux|préfère)[^.!?]{0,50}|"
-    r"\bvous (?:allez )?perdr(?:e|ez)\b[^.!?]{0,40}|\bmanquer\b[^.!?]{0,30}|"
-    # es
-    r"[¿]?est(?:á|a)s? seguro\b[^.!?]{0,60}|\bno,? gracias,? (?:no )?(?:quiero|prefiero)[^.!?]{0,50}|"
-    r"\bperder(?:ás|á)\b[^.!?]{0,40}|"
-    # it
-    r"\bsei (?:davvero )?sicur[oa]\b[^.!?]{0,60}|\bno,? grazie,? (?:non )?(?:voglio|preferisco)[^.!?]{0,50}|"
-    r"\bperderai\b[^.!?]{0,40}|"
-    # nl
-    r"\bweet je het (?:zeker|echt zeker)\b[^.!?]{0,60}|\bnee,? bedankt,? ik (?:wil|hoef)[^.!?]{0,50}|"
-    r"\bje verliest\b[^.!?]{0,40}",
-    re.I,
 )
 
 

@@ -4,7 +4,7 @@ What it does
     Compares the kinds of personal data named on the first page of the goal path (the notice) with those
     named on the pages the path reaches later. Kinds are plural nouns a person recognises as their data:
     posts, photos, captions, comments, messages, videos, reactions, contacts, location, browsing or
-    purchase history, voice recordings, biometric data... (en, de, fr, es, it, nl). It fires with
+    purchase history, voice recordings, biometric data... in every target language. It fires with
     **medium** severity when the first page names at most one kind and a later goal page names at least
     two kinds the first page did not, quoting them and the step where they first appear.
 
@@ -25,10 +25,9 @@ What a fair design does
 
 from __future__ import annotations
 
-import re
-
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
+from heuristics._phrases import ANY_DATA_KIND, DATA_KIND_PHRASES, data_kind
 from heuristics._words import first_snapshot, scan_text
 from heuristics.base import HeuristicMeta, finding
 
@@ -51,37 +50,14 @@ META = HeuristicMeta(
     tags=("left-in-the-dark", "information"),
 )
 
-# kind -> pattern (plural or mass nouns: a singular "Comment" is usually a button of the page, not data)
-KINDS: dict[str, re.Pattern] = {k: re.compile(v, re.I) for k, v in {
-    "posts": r"\bposts\b|\bbeiträge\b|\bpublications\b|\bpublicaciones\b|\bberichten\b",
-    "photos": r"\bphotos\b|\bpictures\b|\bimages\b|\bfotos\b|\bfoto's\b|\bbilder\b",
-    "videos": r"\bvideos\b|\bvidéos\b|\bvídeos\b|\bvideo's\b",
-    "captions": r"\bcaptions\b|\bbildunterschriften\b|\blégendes\b|\bpies de foto\b|\bdidascalie\b|\bbijschriften\b",
-    "comments": r"\bcomments\b|\bkommentare\b|\bcommentaires\b|\bcomentarios\b|\bcommenti\b|\breacties\b",
-    "messages": r"\bmessages\b|\bnachrichten\b|\bmensajes\b|\bmessaggi\b|\bchats\b",
-    "reactions": r"\breactions\b|\blikes\b|\breaktionen\b|\bréactions\b|\breacciones\b|\breazioni\b",
-    "interactions": r"\binteractions\b|\binteraktionen\b|\binteracciones\b|\binterazioni\b|\binteracties\b",
-    "profile": r"\bprofile (?:information|data|details|photo|picture)\b|\bprofildaten\b|\bprofilinformationen\b",
-    "contacts": r"\bcontacts\b|\baddress book\b|\bkontakte\b|\bcontactos\b|\bcontatti\b",
-    "location": r"\b(?:your|precise|approximate) location\b|\blocation (?:data|history)\b|\bstandortdaten\b|"
-                r"\bdonnées de localisation\b|\bdatos de ubicación\b|\bdati (?:di|sulla) posizione\b|"
-                r"\blocatiegegevens\b",
-    "browsing": r"\bbrowsing (?:history|data|activity)\b|\bsearch history\b|\bsuchverlauf\b|\bverlauf\b|"
-                r"\bhistorique de navigation\b|\bhistorial de navegación\b|\bcronologia\b",
-    "purchases": r"\bpurchase(?:s| history)\b|\bkäufe\b|\bachats\b|\bcompras\b|\bacquisti\b|\baankopen\b",
-    "voice": r"\bvoice (?:recordings|data|messages)\b|\bsprachaufnahmen\b|\benregistrements vocaux\b",
-    "biometric": r"\bbiometric\b|\bfacial (?:data|features|recognition)\b|\bbiometrisch\w*\b|\bbiométrique\w*\b",
-}.items()}
-
-
-_ANY_KIND = re.compile("|".join(f"(?P<{k}>{rx.pattern})" for k, rx in KINDS.items()), re.I)
+KINDS = tuple(DATA_KIND_PHRASES)  # posts, photos, comments...: see heuristics/_phrases/data_kinds.py
 
 
 def kinds_in(text: str) -> dict[str, str]:
     """kind -> the first wording that named it (one pass over the page's text)."""
     out: dict[str, str] = {}
-    for m in _ANY_KIND.finditer(scan_text(text)):
-        kind = m.lastgroup
+    for m in ANY_DATA_KIND.finditer(scan_text(text)):
+        kind = data_kind(m.group(0))
         if kind and kind not in out:
             out[kind] = m.group(0)
             if len(out) == len(KINDS):

@@ -2,8 +2,8 @@
 
 What it does
     Looks for signs that the person is signed in on the goal path's first page: a greeting by name ("Hi
-    Alex,", "Welcome back, Sam"), "logged in as ...", or a visible "Log out" / "Sign out" control (in en,
-    de, fr, es, it, nl). If the goal path then fills an identity field that the page left **empty** (an
+    Alex,", "Welcome back, Sam"), "logged in as ...", or a visible "Log out" / "Sign out" control (in every
+    target language). If the goal path then fills an identity field that the page left **empty** (an
     e-mail address, a name, a username, a date of birth), the person is asked for what the service already
     has. One **medium** finding listing the fields and the characters typed; a field the page pre-filled is
     fair and not counted.
@@ -23,10 +23,9 @@ What a fair design does
 
 from __future__ import annotations
 
-import re
-
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot
+from heuristics._phrases import GREETING, IDENTITY_FIELD, LOG_OUT, SIGNED_IN_AS
 from heuristics._words import field_words, first_snapshot, scan_text, short
 from heuristics.base import HeuristicMeta, finding
 from auditor.wording import goal_gerund
@@ -47,31 +46,18 @@ META = HeuristicMeta(
     tags=("obstruction", "effort", "identity"),
 )
 
-_GREETING = re.compile(
-    r"\b(?:hi|hello|hey|welcome(?: back)?|hallo|willkommen(?: zurück)?|bonjour|salut|bienvenue|hola|"
-    r"bienvenid[oa]|ciao|benvenut[oa]|welkom(?: terug)?)\b,? (?-i:[A-ZÀ-Ý][a-zà-ÿ]+)\b|"
-    r"\b(?:logged|signed) in as\b|\bangemeldet als\b|\bconnecté(?:e)? en tant que\b|\bsesión iniciada como\b|"
-    r"\baccesso effettuato come\b|\bingelogd als\b",
-    re.I,
-)
-_LOG_OUT = re.compile(r"^(?:log ?out|sign ?out|logout|ausloggen|se déconnecter|déconnexion|cerrar sesión|esci|"
-                      r"disconnetti|uitloggen|afmelden)$", re.I)
-_IDENTITY = re.compile(
-    r"\be-?mail\b|\bfull name\b|\b(?:first|last|given|family|sur)[- ]?name\b|^name\b|\byour name\b|\busername\b|"
-    r"\bdate of birth\b|\bbirth ?date\b|\bbirthday\b|\bvorname\b|\bnachname\b|\bgeburtsdatum\b|\bnom\b|"
-    r"\bprénom\b|\bdate de naissance\b|\bnombre\b|\bapellidos?\b|\bfecha de nacimiento\b|\bnome\b|\bcognome\b|"
-    r"\bdata di nascita\b|\bvoornaam\b|\bachternaam\b|\bgeboortedatum\b|\bcorreo\b",
-    re.I,
-)
-
 
 def _signed_in(snap: Snapshot) -> str | None:
     """The evidence that the person is signed in, quoted; None when the page shows none."""
-    m = _GREETING.search(scan_text(snap.text))
+    text = scan_text(snap.text)
+    m = SIGNED_IN_AS.search(text)
     if m:
         return short(m.group(0), 60)
+    for m in GREETING.finditer(text):  # "Hi Alex", not "hi there": a name is capitalised
+        if m.group("name")[0].isupper():
+            return short(m.group(0), 60)
     for el in snap.elements:
-        if el.visible and _LOG_OUT.match(el.label_text.strip()):
+        if el.visible and LOG_OUT.fullmatch(el.label_text.strip()):
             return f'a "{short(el.label_text, 30)}" control'
     return None
 
@@ -82,7 +68,7 @@ def _identity_field(el: Element) -> bool:
     typ = (el.type or "").lower()
     if typ in {"password", "checkbox", "radio", "file", "hidden", "submit", "button"}:
         return False
-    return typ == "email" or bool(_IDENTITY.search(field_words(el)))
+    return typ == "email" or bool(IDENTITY_FIELD.search(field_words(el)))
 
 
 def check(trace: FlowTrace) -> list[Finding]:

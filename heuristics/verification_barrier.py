@@ -23,6 +23,7 @@ What it does
                          or a required one
     ===================  ====================================================================  ========
 
+    Field words and page wording are matched in every target language (``heuristics/_phrases/verification.py``).
     A field the path did not fill counts only when the page marks it required and the goal path did not
     finish (it may be what stopped the audit); an optional phone field left empty is fair. When a goal page
     says how long a code stays valid ("valid for one hour"), the finding quotes it: the person must fetch it
@@ -46,11 +47,11 @@ What a fair design does
 
 from __future__ import annotations
 
-import re
-
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot, StepTrace
-from heuristics._words import REFUSE, field_words, is_refuse, scan_text, sentence_around, short
+from heuristics._phrases import (CHECK_INBOX, CODE_EXPIRY, CODE_FIELD, ID_DOCUMENT, NOT_A_CODE, PHONE_FIELD,
+                                POSTAL_ONLY, REFUSAL_TEXT)
+from heuristics._words import field_words, is_refuse, scan_text, sentence_around, short
 from heuristics.base import HeuristicMeta, finding
 from auditor.wording import goal_gerund
 
@@ -82,42 +83,6 @@ KIND_SEVERITY = {
     "phone-number": "medium",
 }
 
-_CODE = re.compile(r"\b(?:code|otp|one[- ]time|verification|verify|pin|tan|bestätigungscode|"
-                   r"code de (?:confirmation|vérification)|código|codice)\b", re.I)
-_NOT_A_CODE = re.compile(r"\b(?:post(?:al)?|zip|promo(?:tion(?:al)?)?|discount|voucher|coupon|country|area|"
-                         r"postleitzahl|code postal|código postal|codice postale|postcode)\b", re.I)
-_PHONE = re.compile(r"\b(?:phone|mobile|cell(?:phone)?|telephone|telefon\w*|handy\w*|téléphone|portable|"
-                    r"teléfono|móvil|telefono|cellulare|telefoonnummer|mobiel)\b", re.I)
-_ID_DOC = re.compile(r"\b(?:passport|id card|identity (?:card|document)|proof of identity|identification|"
-                     r"driv(?:ing|er'?s) licen[cs]e|photo id|government[- ]issued|personalausweis|ausweis\w*|"
-                     r"reisepass|pièce d'identité|carte d'identité|passeport|documento de identidad|dni|"
-                     r"pasaporte|carta d'identità|documento d'identità|passaporto|identiteitsbewijs|paspoort|"
-                     r"rijbewijs)\b", re.I)
-_CHECK_INBOX = re.compile(
-    r"check your (?:e-?mail|inbox|mailbox)|we(?: have|'ve)? sent (?:you )?(?:an? )?(?:e-?mail|link|code|"
-    r"confirmation|verification)|verify your e-?mail|confirm your e-?mail(?: address)?|"
-    r"(?:confirmation|verification|activation) (?:link|e-?mail)|click the link (?:in|we sent)|"
-    r"prüfen sie ihr(?:en)? (?:e-?mail|posteingang)|bestätigungs-?(?:link|e-?mail)|"
-    r"vérifiez votre (?:e-?mail|boîte)|lien de confirmation|revisa tu (?:correo|bandeja)|"
-    r"enlace de confirmación|controlla la tua (?:e-?mail|casella)|link di conferma|"
-    r"controleer je (?:e-?mail|inbox)|bevestigingslink",
-    re.I,
-)
-_EXPIRY = re.compile(
-    r"(?:valid|expires?|good) (?:for|in|within|after) (?:the next )?(?:one|an|\d{1,3}) ?(?:hours?|minutes?|mins?|h)\b|"
-    r"gültig für (?:eine|\d{1,3}) (?:stunde|minuten?)|valable (?:pendant )?(?:une|\d{1,3}) (?:heure|minutes?)|"
-    r"válido (?:durante )?(?:una|\d{1,3}) (?:hora|minutos?)|valido per (?:un'ora|\d{1,3} (?:ore|minuti))|"
-    r"geldig (?:voor )?(?:een|\d{1,3}) (?:uur|minuten)",
-    re.I,
-)
-_POSTAL = re.compile(
-    r"write to us|in writing to|by (?:post|mail|letter) to|send (?:us )?a letter|postal address|by post\b|"
-    r"(?:p\.?o\.?|post office) box|schriftlich an|per post|postanschrift|postfach|par courrier|"
-    r"adresse postale|par écrit|por correo postal|por escrito a|dirección postal|per posta|"
-    r"per iscritto|indirizzo postale|per brief|schriftelijk|postadres",
-    re.I,
-)
-
 
 def _quote(text: str, start: int, limit: int = 120) -> str:
     """The text from ``start`` to the end of its sentence, cut to ``limit`` characters."""
@@ -134,10 +99,10 @@ def _field_kind(el: Element, page_text: str) -> str | None:
     if typ == "password":
         return "login"
     if typ == "file":
-        return "identity-document" if _ID_DOC.search(words) or _ID_DOC.search(page_text) else None
-    if typ == "tel" or (typ in {"", "text", "number"} and _PHONE.search(words)):
+        return "identity-document" if ID_DOCUMENT.search(words) or ID_DOCUMENT.search(page_text) else None
+    if typ == "tel" or (typ in {"", "text", "number"} and PHONE_FIELD.search(words)):
         return "phone-number"
-    if typ in {"", "text", "number"} and _CODE.search(words) and not _NOT_A_CODE.search(words):
+    if typ in {"", "text", "number"} and CODE_FIELD.search(words) and not NOT_A_CODE.search(words):
         return "one-time-code"
     return None
 
@@ -148,12 +113,9 @@ def _is_mailto(el: Element) -> bool:
 
 def _online_choice(snap: Snapshot) -> bool:
     """A visible control (not a mailto: link) whose label names a refusal, or a form to submit."""
-    for el in snap.elements:
-        if not el.visible or _is_mailto(el):
-            continue
-        if is_refuse(el.label_text) or (el.type or "").lower() == "submit" or el.tag in {"textarea", "select"}:
-            return True
-    return False
+    controls = [el for el in snap.elements if el.visible and not _is_mailto(el)]
+    return any((el.type or "").lower() == "submit" or el.tag in {"textarea", "select"} or is_refuse(el.label_text)
+               for el in controls)
 
 
 def _mailto_choice(snap: Snapshot) -> Element | None:
@@ -194,10 +156,10 @@ def check(trace: FlowTrace) -> list[Finding]:
             if kind == "identity-document" or (kind and el.required and unfinished):
                 note(kind, step, el.index if step else None, {"field": short(field_words(el), 80), "filled": False,
                                                                "required": el.required})
-        m = _CHECK_INBOX.search(scan_text(snap.text)) if inbox_at is None else None
+        m = CHECK_INBOX.search(scan_text(snap.text)) if inbox_at is None else None
         if m:
             inbox_at = (step, _quote(snap.text, m.start()))
-        e = _EXPIRY.search(scan_text(snap.text)) if expiry is None else None
+        e = CODE_EXPIRY.search(scan_text(snap.text)) if expiry is None else None
         if e:
             expiry = e.group(0)
     if inbox_at is not None:
@@ -217,8 +179,8 @@ def check(trace: FlowTrace) -> list[Finding]:
     if last is not None and not _online_choice(last):
         last_step = steps_by_number.get(last_number) if last_number and last_number <= n_steps else None
         mailto = _mailto_choice(last)
-        postal = _POSTAL.search(scan_text(last.text))
-        if mailto is not None and REFUSE.search(scan_text(last.text)):
+        postal = POSTAL_ONLY.search(scan_text(last.text))
+        if mailto is not None and REFUSAL_TEXT.search(scan_text(last.text)):
             note("email-only", last_step, mailto.index if last_step else None,
                  {"link": short(mailto.label_text, 60), "href": short(mailto.href or "", 80)})
         elif postal is not None:
