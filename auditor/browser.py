@@ -25,6 +25,9 @@ LAUNCH_ARGS = (
     "--no-first-run",
     "--disable-quic",
     "--disable-dev-shm-usage",
+    # Consent libraries hide from automation (vanilla-cookieconsent's hideFromBots reads navigator.webdriver):
+    # without this flag the audited page is not the one a person gets. See ordinary_user_agent() too.
+    "--disable-blink-features=AutomationControlled",
 )
 INSTALL_HINT = (
     "Install one with 'apt-get install -y chromium' (Debian/Ubuntu) or 'playwright install chromium', "
@@ -80,3 +83,19 @@ def launch(playwright, choice: BrowserChoice, headless: bool = True):
     if choice.executable:
         kwargs["executable_path"] = choice.executable
     return playwright.chromium.launch(**kwargs)
+
+
+def ordinary_user_agent(browser) -> str | None:
+    """The browser's own user agent without "Headless": headless Chromium says "HeadlessChrome/<version>",
+    which consent libraries and bot filters read to hide their banner. Same browser, same version, same
+    platform, only the word a person's browser does not send. None when the browser cannot say (then the
+    context keeps its default)."""
+    try:
+        session = browser.new_browser_cdp_session()
+        try:
+            agent = session.send("Browser.getVersion").get("userAgent", "")
+        finally:
+            session.detach()
+    except Exception:  # not Chromium, or no CDP: keep the browser's default
+        return None
+    return agent.replace("HeadlessChrome/", "Chrome/") or None

@@ -8,7 +8,9 @@ What it does
     - a control that **appeared late**: the time spent waiting for it to become visible
       (``StepTrace.find_ms``), from 1 s on (a page that is simply loading takes less); not on huge pages
       (2000+ controls, or a truncated snapshot), where the auditor's own lookup takes seconds;
-    - ``wait`` steps the flow's author had to write (their recorded duration);
+    - ``wait`` steps the flow's author had to write (their recorded duration), except a ``wait: {seconds:
+      N}`` that the baseline also has (a wait of the same length anywhere on it): a pause both answers
+      need is the auditor's pacing, not a cost the page puts on refusing;
 
     and notes two supporting signals: **countdown wording** on a goal page ("please wait", "in 5 seconds",
     "Reject (5)", "bitte warten", "veuillez patienter"...), and **interstitial pages**: pages after the
@@ -84,10 +86,31 @@ def _lookup_is_cheap(step: StepTrace) -> bool:
     return snap is not None and not snap.truncated and len(snap.elements) < HUGE_PAGE_ELEMENTS
 
 
-def _waits(step: StepTrace) -> list[tuple[str, float]]:
+def _scripted_seconds(step: StepTrace) -> float | None:
+    """N for a ``wait: {seconds: N}`` step, as the flow file says it; None for any other step."""
+    args = step.spec.get("wait") if step.action == "wait" else None
+    seconds = args.get("seconds") if isinstance(args, dict) else None
+    return float(seconds) if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else None
+
+
+def _shared_waits(trace: FlowTrace) -> set[int]:
+    """Goal steps whose scripted wait the baseline has too (each baseline wait pairs with one goal wait)."""
+    if trace.baseline is None:
+        return set()
+    unpaired = [n for n in map(_scripted_seconds, trace.baseline.steps) if n is not None]
+    shared = set()
+    for step in trace.goal.steps:
+        n = _scripted_seconds(step)
+        if n is not None and n in unpaired:
+            unpaired.remove(n)
+            shared.add(step.number)
+    return shared
+
+
+def _waits(step: StepTrace, shared: set[int]) -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
     el = step.target_element
-    if step.action == "wait":
+    if step.action == "wait" and step.number not in shared:
         out.append(("wait-step", step.action_ms if step.action_ms is not None else step.duration_ms))
     if el is not None and el.disabled and step.action_ms:
         out.append(("disabled-control", step.action_ms))
@@ -99,8 +122,9 @@ def _waits(step: StepTrace) -> list[tuple[str, float]]:
 def check(trace: FlowTrace) -> list[Finding]:
     path = trace.goal
     waits: list[dict] = []
+    shared = _shared_waits(trace)
     for step in path.steps:
-        for kind, ms in _waits(step):
+        for kind, ms in _waits(step, shared):
             waits.append({"step": step.number, "kind": kind, "ms": round(ms, 1),
                           "control": label(step.target_element)})
     total_ms = round(sum(w["ms"] for w in waits), 1)

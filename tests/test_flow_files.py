@@ -104,5 +104,5 @@ def test_cli_locator_that_matches_nothing_exits_2_with_flow_line(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert f"{site / 'flow.yaml'}:7:" in proc.stderr and 'button "Obliterate"' in proc.stderr
     report = (tmp_path / "run" / "report.json").read_text()
-    assert '"status": "incomplete"' in report
+    assert '"status": "goal-unreachable"' in report  # the flow does not fit: not an audit the site stopped
     assert (tmp_path / "run" / "screenshots" / "goal-01.png").exists()
