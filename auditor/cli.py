@@ -120,6 +120,8 @@ def _guard(fn):
 
 
 def _gate(report, max_friction: Optional[int], fail_on: Optional[str]) -> Exit:
+    if report.status == "goal-unreachable":  # the flow does not fit the page: bad input (README's table)
+        return Exit.BAD_INPUT
     if report.status != "complete":
         return Exit.INCOMPLETE
     if max_friction is not None and report.friction > max_friction:
@@ -139,7 +141,7 @@ def _outcome(report, trace) -> Exit | None:
                       highlight=False)
             return Exit.INCOMPLETE
         return None
-    if trace.goal.failure == "flow-mismatch":
+    if report.status == "goal-unreachable":  # the flow does not fit the page; "incomplete": stopped by a fault
         err.print(f"[bold red]error:[/] {escape(_mismatch_message(trace))}", highlight=False)
         return Exit.BAD_INPUT
     err.print(f"[bold yellow]incomplete:[/] {escape(report.reason or '')}", highlight=False)
@@ -410,6 +412,56 @@ def list_heuristics() -> None:
     for h in all_heuristics():
         m = h.meta
         table.add_row(m.id, m.severity, "; ".join(m.edpb), "; ".join(m.provisions), m.title)
+    console.print(table)
+
+
+def _texts_to_classify(texts: Optional[list[str]], file: Optional[Path]) -> list[str]:
+    """The command line's texts, then the file's lines (UTF-8, blank lines skipped)."""
+    out = [t for t in texts or [] if t.strip()]
+    if file is not None:
+        try:
+            content = file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise BadInput(f"{file}: no such file; expected a UTF-8 text file with one text per line") from None
+        except UnicodeDecodeError as exc:
+            raise BadInput(f"{file}: not UTF-8 text (byte {exc.start}); expected a UTF-8 text file with one "
+                           "text per line") from None
+        except OSError as exc:  # a folder, no permission, an I/O error
+            raise BadInput(f"{file}: cannot read the file ({exc.strerror or exc})") from None
+        out += [line.strip() for line in content.splitlines() if line.strip()]
+    if not out:
+        where = f"{file} has no non-blank line" if file is not None else "no TEXT was given"
+        raise BadInput(f"nothing to classify: {where}; pass texts (classify \"Reject all\") or --file FILE "
+                       "with one text per line")
+    return out
+
+
+@app.command()
+@_guard
+def classify(
+    texts: Optional[list[str]] = typer.Argument(None, help="control labels to classify"),
+    file: Optional[Path] = typer.Option(None, "--file", help="a UTF-8 file with one text per line"),
+    output: str = typer.Option("table", "--format", help="table (default) or json"),
+) -> None:
+    """Say what each control label does on a consent notice: accept, reject, object, settings, save,
+    dismiss, more-info or other, with the classifier's probability."""
+    import json
+
+    from auditor.classifier import classify as classify_texts
+
+    if output not in ("table", "json"):
+        raise BadInput(f"--format {output!r}: expected table or json")
+    items = _texts_to_classify(texts, file)
+    predictions = classify_texts(items)
+    if output == "json":
+        print(json.dumps([{"text": t, "label": p.label, "score": p.score} for t, p in zip(items, predictions)],
+                         ensure_ascii=False))
+        return
+    table = Table(title="Affordances")
+    for column in ("text", "label", "score"):
+        table.add_column(column, justify="right" if column == "score" else "left")
+    for t, p in zip(items, predictions):
+        table.add_row(escape(t), p.label, f"{p.score:.2f}")
     console.print(table)
 
 

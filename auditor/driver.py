@@ -4,7 +4,8 @@ Each path (goal, then baseline) runs in a fresh browser context, so no cookie or
 leaks into the other. Before every action the driver takes one snapshot and one full-page screenshot of
 the page as the person sees it, then acts, then counts what the action cost (clicks, typed characters,
 page loads, dialogs). Whatever goes wrong, the path ends with a status and a reason, and everything
-captured up to that point is kept.
+captured up to that point is kept. Acting as a person would (letting the page settle first, clicking
+again when a click changed nothing, flipping a switch through what is visible) is auditor/person.py's.
 
 Bounds (a hostile page cannot keep the audit running; see docs/reliability.md):
 
@@ -40,14 +41,16 @@ from playwright.sync_api import sync_playwright
 
 from auditor import __version__, snapshot
 from auditor.atomic import RunFolderError, write_bytes_atomic
-from auditor.browser import BrowserChoice, launch, resolve_browser
+from auditor.browser import BrowserChoice, launch, ordinary_user_agent, resolve_browser
 from auditor.evidence import EvidenceOptions
 from auditor.flow import Done, Flow, Locator, Step
 from auditor.locate import BadLocator, PageGone, TargetNotFound, find
+from auditor.person import WATCH_JS, Person, ToggleFailed
 from auditor.server import serve_folder
 from auditor.trace import BrowserInfo, Dialog, FlowInfo, FlowTrace, PathTrace, StepTrace
 
 _CLICKS = {"click": 1, "check": 1, "uncheck": 1, "select": 1}
+_NO_SETTLING = {"wait", "goto"}  # they do not act on the page: the page is captured as it is when they begin
 KILL_GRACE_S = 3.0  # after stopping a busy script, wait this long before closing the page
 SNAPSHOT_MIN_S = 3.0  # a snapshot may always take this long, even with a very short step timeout
 SCREENSHOT_MAX_S = 10.0
@@ -140,6 +143,7 @@ class _PathRun:
         self.overtime = False
         self.doc_status: tuple[str, int] | None = None  # the main document's last HTTP response
         self.cdp = None
+        self.person = Person(context)  # listens to the context's requests: before the first page opens
         self.page: Page = context.new_page()
         self._adopt(self.page)
         context.on("page", self._on_popup)
@@ -162,6 +166,7 @@ class _PathRun:
         page.on("download", self._on_download)
         page.on("crash", lambda _: self._on_crash(page))
         page.on("response", lambda r: self._on_response(page, r))
+        page.on("framenavigated", lambda f: self._on_navigated(page, f))
 
     def close(self) -> None:
         self._deadline_timer.cancel()
@@ -203,6 +208,10 @@ class _PathRun:
     def _on_crash(self, page: Page) -> None:
         if page is self.page:
             self.crashed = True
+
+    def _on_navigated(self, page: Page, frame) -> None:
+        if page is self.page and frame == page.main_frame:
+            self.person.fresh = True
 
     def _on_response(self, page: Page, response) -> None:
         try:
@@ -336,7 +345,8 @@ def _step_timeout(flow: Flow, step: Step) -> float:
     return step.timeout or flow.settings.step_timeout
 
 
-def _act(run: _PathRun, step: Step, target, timeout_s: float) -> None:
+def _act(run: _PathRun, step: Step, target, timeout_s: float) -> str | None:
+    """Does the step's action; returns why a click was repeated (see auditor/person.py), else None."""
     ms = timeout_s * 1000
     args = step.args
     if step.action == "click":
@@ -345,17 +355,23 @@ def _act(run: _PathRun, step: Step, target, timeout_s: float) -> None:
             opened = run.page.evaluate(_OPENED_JS)
         except PlaywrightError:
             run.expect_tab, opened = False, None
-        target.locator.click(timeout=ms)
+        page = run.page
+        retried = run.person.click(page, target.locator, timeout_s,
+                                   lambda: (len(run.dialogs), run.loads, run.popup is not None))
         try:  # window.open() called by the click: its tab may be announced a moment later
-            run.expect_tab = run.expect_tab or (opened is not None and run.page.evaluate(_OPENED_JS) != opened)
+            run.expect_tab = run.expect_tab or (opened is not None and page.evaluate(_OPENED_JS) != opened)
         except PlaywrightError:
             pass
+        return retried
     elif step.action == "fill":
         target.locator.fill(args.value, timeout=ms)
-    elif step.action == "check":
-        target.locator.check(timeout=ms)
-    elif step.action == "uncheck":
-        target.locator.uncheck(timeout=ms)
+    elif step.action in ("check", "uncheck"):
+        try:
+            note = run.person.toggle(target.locator, step.action == "check", timeout_s)
+        except ToggleFailed as exc:
+            raise StepFailed(exc.failure, exc.reason) from None
+        if note:
+            run.notes.append(note)
     elif step.action == "select":
         target.locator.select_option(label=args.value, timeout=ms)
     elif step.action == "press":
@@ -375,6 +391,7 @@ def _act(run: _PathRun, step: Step, target, timeout_s: float) -> None:
             run.page.wait_for_timeout(min(args.seconds, timeout_s) * 1000)
             if args.seconds > timeout_s:
                 run.remaining(args.seconds)  # cut short by the path's deadline: the path ran out here
+    return None
 
 
 # The clicked element is (in) a link or form that opens its result in another tab or window.
@@ -443,8 +460,15 @@ def _run_step(run: _PathRun, step: Step, number: int, trace: PathTrace) -> None:
         except PlaywrightError:
             pass
     trace.steps.append(record)
+    settles = step.action not in _NO_SETTLING
+    if settles:
+        _settle_before_capture(run, target.frame if target is not None else None)
+        since = run.person.mark(run.page)
     record.snapshot, record.target = run.capture(handle, box, tag)
     record.screenshot = run.screenshot(f"{number:02d}", record.snapshot)
+    if settles and missing is None and _quiet_down(run, since):  # the page changed while it was captured
+        record.snapshot, record.target = run.capture(handle, box, tag)
+        record.screenshot = run.screenshot(f"{number:02d}", record.snapshot)
     if handle is not None:
         try:
             handle.dispose()
@@ -460,7 +484,10 @@ def _run_step(run: _PathRun, step: Step, number: int, trace: PathTrace) -> None:
     acting, url_before = time.monotonic(), run.page.url
     try:
         with run.guard(timeout_s + KILL_GRACE_S, f"doing the {step.action}"):
-            _act(run, step, target, timeout_s)
+            retried = _act(run, step, target, timeout_s)
+        if retried:
+            record.retried, record.retry_reason = True, retried
+            run.notes.append(retried)
     except PlaywrightTimeout as exc:
         raise StepFailed("timeout", _explain_timeout(run, step, target, url_before, timeout_s, exc)) from None
     finally:
@@ -471,6 +498,20 @@ def _run_step(run: _PathRun, step: Step, number: int, trace: PathTrace) -> None:
     _record_costs(run, step, record)
     record.url_after = run.page.url
     record.duration_ms = round((time.monotonic() - started) * 1000, 1)
+
+
+def _settle_before_capture(run: _PathRun, frame) -> None:
+    """Lets running transitions end before the page is captured, so the evidence does not catch a layer
+    half faded in. Bounded: see person.py."""
+    with run.guard(run.snapshot_bound(), "waiting for the page to settle"):
+        run.person.settle(run.page, frame, run.remaining(run.flow.settings.step_timeout))
+
+
+def _quiet_down(run: _PathRun, since: tuple) -> bool:
+    """Before the first action on a page: lets its network go quiet (scripts attach their handlers); the
+    wait overlaps the capture just taken. True when the page changed since ``since``."""
+    with run.guard(run.snapshot_bound(), "waiting for the page to settle"):
+        return run.person.quiet_down(run.page, since, run.remaining(run.flow.settings.step_timeout))
 
 
 def _record_costs(run: _PathRun, step: Step, record: StepTrace) -> None:
@@ -592,18 +633,21 @@ def _run_path(browser, flow: Flow, kind: str, start: str, steps: list[Step], don
         return trace, info
     # A fresh context per path: no cookie, storage or cache of one path reaches the other, and nothing
     # persists after the run (no user data dir). Downloads are refused; service workers blocked.
+    user_agent = ordinary_user_agent(browser)
     context = browser.new_context(viewport=s.viewport, locale=s.locale, timezone_id=s.timezone,
-                                  accept_downloads=False, service_workers="block",
+                                  accept_downloads=False, service_workers="block", user_agent=user_agent,
                                   **(evidence.context_options(run_dir, kind) if evidence else {}))
     if evidence:
         evidence.start(context)
     context.add_init_script(_COUNT_OPENS_JS)
+    context.add_init_script(WATCH_JS)
     run = _PathRun(context, flow, kind, run_dir, time.monotonic() + s.flow_timeout, stop)
     stop.run = run
     try:
         try:
             with run.guard(s.step_timeout, "reading the user agent"):
                 info["user_agent"] = run.page.evaluate("navigator.userAgent")
+                info["looks_ordinary"] = user_agent is not None and not run.page.evaluate("navigator.webdriver")
             _open_start(run, trace, start)
         except (PlaywrightError, PageHung, FlowTimeout, Interrupted, PageCrashed, PageGone) as exc:
             failure, reason = _classify(run, exc, "opening the start page")
@@ -672,6 +716,10 @@ def _open_start(run: _PathRun, trace: PathTrace, start: str) -> None:
 
 
 def _final_evidence(run: _PathRun, trace: PathTrace) -> None:
+    try:
+        _settle_before_capture(run, None)
+    except (PlaywrightError, PageHung, FlowTimeout):
+        pass  # the capture below says what state the page is in
     trace.final, _ = _safe_capture(run)
     trace.final_screenshot = run.screenshot("final", trace.final)
 
@@ -699,7 +747,9 @@ def _fail(trace: PathTrace, run: _PathRun, number: int, step: Step, failure: str
         if record.screenshot is None:
             record.screenshot = run.screenshot(f"{number:02d}", record.snapshot)
     trace.steps[-1].error = reason
-    trace.status, trace.failure, trace.reason, trace.failed_step = "incomplete", failure, reason, number
+    # A flow that does not fit the page ran out of ways to the goal; anything else stopped the audit.
+    trace.status = "goal-unreachable" if failure == "flow-mismatch" else "incomplete"
+    trace.failure, trace.reason, trace.failed_step = failure, reason, number
 
 
 def _short(exc: BaseException) -> str:
@@ -756,6 +806,7 @@ def run_flow(flow: Flow, run_dir: Path, browser_path: str | None = None, headles
         goal = PathTrace(kind="goal", start=_start_url(flow.start, None), status="incomplete", failure="interrupted",
                          reason=f"the audit was interrupted ({stop.requested}) before the goal path began")
     browser_info.user_agent = info.get("user_agent", "")
+    browser_info.looks_ordinary = info.get("looks_ordinary", False)
     return FlowTrace(tool_version=__version__,
                      flow=FlowInfo(name=flow.name, goal=flow.goal, start=flow.start, file=flow.source,
                                    sha256=flow.sha256),

@@ -33,7 +33,6 @@ These are lower bounds: a real person also hesitates, scrolls back and re-reads.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from auditor.trace import Element, PathTrace, StepTrace
@@ -50,7 +49,6 @@ PAGE_LOAD_S = 2.0
 LATE_CONTROL_S = 1.0  # waits up to this long are page rendering, already in PAGE_LOAD_S
 LEAVE_PAGE_S = 30.0  # X
 FITTS_A, FITTS_B = 0.2, 0.2
-_CODE_FIELD = re.compile(r"\b(code|otp|one[- ]time|verification|verify|pin)\b", re.I)
 _POINTING = {"click", "check", "uncheck", "select", "fill"}
 _TYPING = {"fill", "press"}
 
@@ -93,7 +91,10 @@ def is_code_entry(step: StepTrace) -> bool:
     el = step.target_element
     if step.action != "fill" or el is None:
         return False
-    return bool(_CODE_FIELD.search(" ".join(filter(None, [el.name, el.label, el.placeholder, el.text]))))
+    from heuristics._phrases import CODE_FIELD, NOT_A_CODE  # the one list of code-field words, 26 languages
+
+    words = " ".join(filter(None, [el.name, el.label, el.placeholder, el.text]))
+    return bool(CODE_FIELD.search(words)) and not NOT_A_CODE.search(words)
 
 
 def path_effort(path: PathTrace) -> Effort:

@@ -78,11 +78,33 @@ class Element(_Data):
     value: str | None = None
     checked: bool | None = None
     path: str = Field("", description="a CSS path, for locating the element in evidence")
+    layer: str = Field("", description="CSS path of the innermost dialog, modal or fixed/sticky box holding the "
+                       "element (a banner, a settings panel); '' for the page itself")
+    label_visible: bool | None = Field(None, description="checkbox/radio: one of its labels is painted, so a "
+                                       "person perceives a styled-away input through it")
+    master_toggle: bool = Field(False, description="a 'toggle all' switch that sets the others, not a purpose")
 
     @property
     def label_text(self) -> str:
-        """What a person would call this element."""
-        return (self.name or self.text or self.label or self.placeholder or self.value or "").strip()
+        """What a person would call this element: the text they see on it, else its label, else its
+        accessible name ("Tout refuser", not the screen-reader name "Cookies : Tout refuser")."""
+        return (self.text or self.label or self.name or self.placeholder or self.value or "").strip()
+
+    @property
+    def accessible_name_differs(self) -> bool:
+        """The accessible name says something other than the visible text (shown beside it in reports)."""
+        seen = " ".join(self.label_text.split()).casefold()
+        name = " ".join((self.name or "").split()).casefold()
+        return bool(name) and name != seen
+
+    @property
+    def perceivable(self) -> bool:
+        """A person can see it: painted with an area and not faded out, or (a styled-away checkbox) its
+        label or switch is painted."""
+        if not self.visible:
+            return False
+        painted = self.box is not None and self.box.width > 2 and self.box.height > 2 and self.opacity > 0.05
+        return painted or bool(self.label_visible)
 
     @property
     def is_field(self) -> bool:
@@ -138,6 +160,9 @@ class StepTrace(_Data):
                                     "target to become enabled (a countdown or a disabled button)")
     error: str | None = None
     http_status: int | None = Field(None, description="HTTP status of a page the step loaded, when it was 4xx/5xx")
+    retried: bool = Field(False, description="the click changed nothing at first, so the auditor clicked once "
+                          "more after a second, as a person would (see retry_reason)")
+    retry_reason: str | None = None
 
     @property
     def target_element(self) -> Element | None:
@@ -197,6 +222,8 @@ class BrowserInfo(_Data):
     version: str = ""
     executable: str = ""
     user_agent: str = ""
+    looks_ordinary: bool = Field(False, description="presented as an ordinary Chrome of the same version: "
+                                 "'Headless' removed from the user agent, navigator.webdriver false")
     viewport: dict = Field(default_factory=dict)
     locale: str = ""
     timezone: str = ""

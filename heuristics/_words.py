@@ -1,9 +1,9 @@
 """Shared vocabulary and small helpers of the wording and layout heuristics (not a heuristic itself).
 
-The keyword lists cover English, German, French, Spanish, Italian and Dutch: the languages of most EU
-consent prompts. They are matched case-insensitively on a control's visible label, with word boundaries,
-so "ok" does not match "book". A label that matches REFUSE is never taken as an ACCEPT ("Continue without
-accepting" is a refusal).
+What a control's label *does* (accept, refuse, lead on to settings or information) is asked of the
+affordance classifier (auditor.classifier), which knows the 24 EU languages plus Catalan and Norwegian;
+a prediction under its confidence floor counts as "other", so an unfamiliar link is never an accept.
+Phrase lists for searching page *text* live in heuristics/_phrases.
 """
 
 from __future__ import annotations
@@ -11,77 +11,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from auditor.classifier.labels import ACCEPTING, LEADING_ON, REFUSING
 from auditor.trace import Element, FlowTrace, PathTrace, Snapshot, StepTrace
+from heuristics import _phrases
 
 
 def _rx(*alternatives: str) -> re.Pattern:
     return re.compile(r"(?<![\w'])(?:" + "|".join(alternatives) + r")(?![\w])", re.I)
 
 
-REFUSE = _rx(
-    # en
-    r"refuse", r"reject(?: all)?", r"decline(?: all)?", r"deny", r"disagree", r"object(?:ion|ing)?",
-    r"opt(?:[- ]?out| me out)", r"withdraw(?: consent)?", r"unsubscribe", r"disallow",
-    r"(?:do not|don't) (?:allow|accept|agree|consent|sell|share)", r"no,? thanks?", r"not now",
-    r"(?:only|use) (?:strictly )?(?:necessary|essential|required)(?: cookies| ones)?",
-    r"(?:strictly )?(?:necessary|essential) (?:cookies )?only", r"continue without (?:accepting|agreeing)",
-    # de
-    r"(?:alle )?ablehnen", r"widersprechen", r"widerspruch(?:s\w*)?", r"nicht (?:zustimmen|einverstanden)",
-    r"verweigern", r"nur (?:technisch )?(?:notwendige|erforderliche|essenzielle)(?: cookies)?", r"abmelden",
-    r"weiter ohne (?:einwilligung|zustimmung)",
-    # fr
-    r"(?:tout )?refuser", r"je refuse", r"(?:s'|m')?opposer", r"je m'oppose", r"opposition",
-    r"continuer sans accepter", r"(?:uniquement|seulement) (?:les )?(?:cookies )?(?:nécessaires|essentiels)",
-    r"se désinscrire", r"désinscription",
-    # es
-    r"rechaza(?:r(?: todo| todas)?)?", r"rechazo", r"oponerme", r"oponerse", r"oposición", r"no acepto",
-    r"solo (?:las )?(?:cookies )?(?:necesarias|esenciales)", r"darse de baja", r"continuar sin aceptar",
-    # it
-    r"rifiut(?:a|o|are)(?: tutto)?", r"(?:mi )?oppong?o", r"opporsi", r"opposizione",
-    r"solo (?:i )?(?:cookie )?(?:necessari|essenziali)", r"continua senza accettare", r"nega",
-    # nl
-    r"weiger(?:en)?", r"alles weigeren", r"bezwaar(?: maken)?", r"afwijzen", r"niet akkoord",
-    r"alleen (?:noodzakelijke|essentiële)(?: cookies)?", r"uitschrijven",
-)
-
-ACCEPT = _rx(
-    # en
-    r"accept(?: all| cookies| and continue| & continue)?", r"i accept", r"agree", r"i agree", r"allow(?: all)?",
-    r"ok(?:ay)?", r"got it", r"i understand", r"understood", r"continue", r"close", r"yes", r"consent",
-    r"sounds good", r"dismiss", r"let'?s go", r"confirm(?: choices)?",
-    # de
-    r"(?:alle )?akzeptieren", r"zustimmen", r"einverstanden", r"verstanden", r"schließen", r"weiter",
-    r"annehmen", r"erlauben", r"zulassen", r"alle zulassen", r"ja",
-    # fr
-    r"(?:tout )?accepter", r"j'accepte", r"d'accord", r"fermer", r"continuer", r"autoriser", r"compris",
-    r"oui",
-    # es
-    r"aceptar(?: todo| todas)?", r"acepto", r"de acuerdo", r"cerrar", r"continuar", r"permitir", r"entendido",
-    r"sí",
-    # it
-    r"accett(?:a|o)(?: tutto| tutti)?", r"chiudi", r"continua", r"consenti", r"ho capito", r"va bene",
-    # nl
-    r"accepteren", r"alles accepteren", r"akkoord", r"sluiten", r"doorgaan", r"toestaan", r"begrepen",
-)
-
-# Controls that lead on without choosing: more information, settings, options.
-MORE_INFO = _rx(
-    r"learn more", r"more info(?:rmation)?", r"read more", r"find out more", r"see more", r"more details?",
-    r"details", r"settings", r"preferences", r"options", r"manage(?: \w+)?", r"customi[sz]e", r"privacy policy",
-    r"more", r"mehr erfahren", r"mehr informationen", r"einstellungen", r"optionen", r"anpassen", r"details",
-    r"en savoir plus", r"plus d'informations", r"paramètres", r"personnaliser", r"gérer(?: \w+)?",
-    r"más información", r"configuración", r"ajustes", r"personalizar", r"gestionar",
-    r"maggiori informazioni", r"scopri di più", r"impostazioni", r"personalizza", r"gestisci",
-    r"meer informatie", r"lees meer", r"instellingen", r"aanpassen", r"beheren",
-)
-
-# Purposes that may be on by default because the service cannot work without them.
-NECESSARY = re.compile(
-    r"necess|essential|required|strictly|notwendig|erforderlich|essenziell|essentiell|nécessaire|essentiel|"
-    r"strictement|necesari|esencial|estrictamente|necessari|essenzial|strettamente|noodzakelijk|essentieel|"
-    r"strikt",
-    re.I,
-)
+# Purposes that may be on by default because the service cannot work without them (every target language).
+NECESSARY = _phrases.NECESSARY
 
 # Consent-giving wording of a radio option ("Yes, use my data").
 CONSENTING_OPTION = _rx(r"yes", r"allow", r"accept", r"agree", r"on", r"enable(?:d)?", r"ja", r"oui", r"sí",
@@ -110,19 +50,40 @@ def page(url: str) -> str:
     return (url or "").split("#", 1)[0]
 
 
+def classify_labels(trace: FlowTrace) -> None:
+    """Classifies every control label of the trace in one model call, so the heuristics' one-by-one
+    questions below are answered from the classifier's cache (5,000 links: one batch, not 5,000 calls)."""
+    from auditor.classifier import classify
+
+    labels = {e.label_text for path in filter(None, (trace.goal, trace.baseline))
+              for _, snap in path.snapshots() for e in snap.elements if e.label_text}
+    classify(sorted(labels))
+
+
 # Pure functions of a label, asked about the same first-screen labels by several heuristics: cached.
 @lru_cache(maxsize=16384)
+def affordance(text: str) -> str:
+    """The control's label from auditor.classifier.LABELS, "other" when the classifier is not confident."""
+    if not (text or "").strip():
+        return "other"
+    from auditor.classifier import affordance as classify_one
+
+    return classify_one(text).confident_label
+
+
 def is_refuse(text: str) -> bool:
-    return bool(REFUSE.search(text or ""))
+    """Refuses consent or objects: "Reject all", "Tout refuser", "Opt out", "Continue without accepting"."""
+    return affordance(text) in REFUSING
 
 
-@lru_cache(maxsize=16384)
 def is_accept(text: str) -> bool:
-    return bool(text) and not is_refuse(text) and bool(ACCEPT.search(text))
+    """The yes-side: gives consent, or closes the notice without a choice ("Close", "Got it")."""
+    return affordance(text) in ACCEPTING
 
 
 def is_more_info(text: str) -> bool:
-    return bool(text) and not is_refuse(text) and bool(MORE_INFO.search(text))
+    """Leads on without choosing: settings, options, more information."""
+    return affordance(text) in LEADING_ON
 
 
 SCAN_CHARS = 50_000  # wording heuristics read this much of a page's text: notices say what matters early

@@ -1,10 +1,13 @@
 """consent-wall: the content is blocked until you accept, and the blocking layer offers no way to refuse.
 
 What it does
-    Reads the first screen of the goal path (step 1's snapshot). A layer covers the page when most of the
-    page's own controls in the first viewport (links, buttons, fields) have ``covered=True``: another
-    element lies on top of their centre. The controls that are *not* covered are the ones on that layer.
-    It fires when
+    Reads the first screen of the goal path (step 1's snapshot), the controls a person can perceive there
+    (a checkbox styled away under a switch counts through its switch). A layer covers the page when most of
+    the page's own controls in the first viewport (links, buttons, fields) have ``covered=True``: another
+    element lies on top of their centre. The controls that are *not* covered are the ones on that layer;
+    when they sit in a dialog or fixed box of their own (``layer``), that box's controls are not the
+    page's and do not count in the share (a settings wall with ten switches over three links covers the
+    page all the same). It fires when
 
     - at least 2 page controls in the first viewport are covered, and they are at least 50 % of the
       visible controls there;
@@ -57,10 +60,12 @@ def check(trace: FlowTrace) -> list[Finding]:
     step, snap = first_snapshot(trace.goal)
     if step is None or snap is None:
         return []
-    screen = snap.first_screen
-    covered = [e for e in screen if e.covered]
+    screen = [e for e in snap.first_screen if e.perceivable]
     layer = [e for e in screen if not e.covered]
-    if len(covered) < MIN_COVERED or not screen or len(covered) / len(screen) < MIN_COVERED_SHARE:
+    walls = {e.layer for e in layer if e.layer}
+    page_controls = [e for e in screen if e.layer not in walls]
+    covered = [e for e in page_controls if e.covered]
+    if len(covered) < MIN_COVERED or len(covered) / len(page_controls) < MIN_COVERED_SHARE:
         return []
     if any(is_refuse(e.label_text) for e in layer):
         return []
@@ -80,15 +85,15 @@ def check(trace: FlowTrace) -> list[Finding]:
         x1 = min(max(b.x + b.width for b in boxes), snap.viewport.x + vw)
         y1 = min(max(b.y + b.height for b in boxes), snap.viewport.y + vh)
         span = round(max(0.0, x1 - x0) * max(0.0, y1 - y0) / (vw * vh), 2)
-    share = round(len(covered) / len(screen), 2)
+    share = round(len(covered) / len(page_controls), 2)
     layer_labels = [label(e) for e in layer if label(e)]
     covered_labels = [label(e) for e in covered if label(e)]
     quoted = ", ".join(f'"{x}"' for x in layer_labels[:5])
-    detail = (f"On the first screen (step {step.number}) {len(covered)} of {len(screen)} visible controls "
+    detail = (f"On the first screen (step {step.number}) {len(covered)} of the page's {len(page_controls)} visible controls "
               f"({share:.0%}) lie under another layer, spanning {span:.0%} of the viewport (e.g. "
               + ", ".join(f'"{x}"' for x in covered_labels[:3]) + f"). The layer offers {quoted} and nothing "
               "that refuses: the page can only be used after saying yes or digging into another layer.")
-    measured = {"covered": len(covered), "first_screen_controls": len(screen), "covered_share": share,
+    measured = {"covered": len(covered), "first_screen_controls": len(page_controls), "covered_share": share,
                 "covered_span_of_viewport": span, "layer_controls": layer_labels,
                 "accept_like": [label(e) for e in yes], "covered_examples": covered_labels[:5],
                 "thresholds": {"min_covered": MIN_COVERED, "min_covered_share": MIN_COVERED_SHARE}}

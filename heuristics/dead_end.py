@@ -192,7 +192,7 @@ def check(trace: FlowTrace) -> list[Finding]:
                         f'Step {lp["step"]}: clicking "{lp["control"]}" brought the person back to exactly the '
                         f'page seen at step {lp["back_to_step"]} ({short(lp["url"], 100)}): same controls, same '
                         f"state, same text.{more}", lp["step"], None, {"loops": loops}))
-    if path.status == "goal-unreachable":
+    if path.status == "goal-unreachable" and path.failed_step is None:  # every step ran
         last = path.steps[-1] if path.steps else None
         unchanged = bool(last is not None and last.action == "click" and final is not None
                          and before and before[-1] == final)

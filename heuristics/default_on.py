@@ -4,8 +4,11 @@ What it does
     Looks at every checkbox and switch (``input type=checkbox``, ``role=checkbox``, ``role=switch`` with
     ``aria-checked``) the goal path shows, in the state the person first sees it: the first snapshot in
     which it is visible (a settings panel that opens on the same page counts from the moment it opens).
-    A box ticked or a switch on before the person touched it is a default-on purpose, unless its label
-    says it is necessary, essential, required or strictly needed (in en, de, fr, es, it, nl), or names a
+    Only purposes count: toggles a person can perceive (a checkbox styled away under a slider counts
+    through its visible switch or label; per-service inputs folded into a collapsed section do not), and
+    not a master switch ("toggle all") that only sets the others. A box ticked or a switch on before the
+    person touched it is a default-on purpose, unless it is locked on (disabled: the "strictly necessary"
+    switch), its label says it is necessary, essential, required or strictly needed, or names a
     refusal ("I object" pre-ticked is protective) or is about the session rather than a use of data
     ("Remember me", "Keep me signed in", "Show password"). A radio option pre-selected on a consenting answer
     ("Yes, allow") counts too. One finding per page:
@@ -38,8 +41,9 @@ META = HeuristicMeta(
     id="default-on",
     title="Non-essential purposes are switched on before you choose",
     severity="high",
-    measures="checkboxes and switches ticked or on in the first snapshot that shows them, excluding ones "
-    "labelled necessary/essential/required; consenting radio options pre-selected",
+    measures="purposes (perceivable checkboxes and switches, master 'toggle all' switches excluded) ticked "
+    "or on in the first snapshot that shows them, excluding ones locked on or labelled necessary/essential/"
+    "required; consenting radio options pre-selected",
     why="Consent must be an active choice; pre-ticked boxes are not consent (GDPR Recital 32, CJEU Planet49). "
     "A toggle on by default turns inaction into a yes and makes saying no a chore: the EDPB's 'Deceptive "
     "snugness'. Data protection by default (Art. 25(2)) means the protective setting comes first.",
@@ -74,21 +78,25 @@ def _toggle_label(el: Element) -> str:
     return short(el.label or el.name or el.text or el.value or "", 80)
 
 
+def _counts_as_purpose(el: Element) -> bool:
+    """A toggle a person is asked about: perceivable (a styled-away input counts through its visible
+    switch or label), not a master switch that only sets the others ("toggle all")."""
+    return el.perceivable and not el.master_toggle
+
+
 def check(trace: FlowTrace) -> list[Finding]:
     path = trace.goal
     n_steps = len(path.steps)
-    # First sighting of every toggle: visible if it ever is, else (a styled, hidden input) its first sighting.
+    # First sighting of every toggle a person can see: a per-service input folded away in a collapsed
+    # section is never perceived, so it is no purpose the person was asked about.
     first: dict[tuple[str, str], tuple[int, Element, str]] = {}
     for number, snap in path.snapshots():
         url = page(snap.url)
         for el in snap.elements:
             kind = _kind(el)
-            if kind is None or el.checked is None:
+            if kind is None or el.checked is None or not _counts_as_purpose(el):
                 continue
-            key = (url, el.path or _toggle_label(el))
-            seen = first.get(key)
-            if seen is None or (el.visible and not seen[1].visible):
-                first[key] = (number, el, kind)
+            first.setdefault((url, el.path or _toggle_label(el)), (number, el, kind))
 
     by_page: dict[str, list[tuple[int, Element, str]]] = {}
     counts: dict[str, dict[str, int]] = {}
@@ -98,7 +106,8 @@ def check(trace: FlowTrace) -> list[Finding]:
         c["toggles"] += 1
         if not el.checked:
             continue
-        if NECESSARY.search(text):
+        # On and not switchable, or labelled so: what the service cannot work without.
+        if (el.disabled and kind != "radio") or NECESSARY.search(text):
             c["essential_on"] += 1
             continue
         if not text or is_refuse(text) or _NOT_A_PURPOSE.search(text):
@@ -122,7 +131,8 @@ def check(trace: FlowTrace) -> list[Finding]:
         detail = (f"{'Step ' + str(step) if step else 'The last page'} shows choices already made for the "
                   f"person: {what} before they touch anything ({quoted}).")
         if c["essential_on"]:
-            detail += f" {c['essential_on']} more labelled necessary/essential are not counted."
+            detail += (f" {c['essential_on']} more, labelled necessary/essential or locked on, are not "
+                       "counted.")
         detail += " Doing nothing leaves them on, so saying no means switching each one off."
         title = (f"{len(boxes)} non-essential purpose{'s are' if len(boxes) > 1 else ' is'} on by default"
                  if boxes else "A consenting option is pre-selected")

@@ -19,8 +19,9 @@ What it does
     in_closed_details     inside a collapsed ``<details>`` section (see below)           yes
     delayed               appeared >= 1 s after the page was ready, later than the       >= 2 s
                           baseline's control
-    vague_label           its words do not say it refuses ("Learn more", "Details")      no
-    weaker_than_baseline  the baseline's rival control is >= 2x its area                 no
+    vague_label           classified more-info: no refusal in it ("Learn more")          no
+    weaker_than_baseline  the rival in the same layer is >= 2x its area (beyond what a   no
+                          longer label explains; heuristics/_salience.py)
     ====================  ============================================================  ========
 
     It fires when a control shows 2 or more signals, or 1 strong one. Severity is **high** with 3 or more
@@ -64,11 +65,10 @@ What a fair design does
 
 from __future__ import annotations
 
-import re
-
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, StepTrace
-from heuristics._words import click_steps, page, same_control
+from heuristics._salience import area_ratio, rival_in_layer
+from heuristics._words import affordance, click_steps, page, same_control
 from heuristics.base import HeuristicMeta, finding
 
 MIN_CONTRAST = 4.5  # WCAG 2 AA, normal text
@@ -83,13 +83,6 @@ STRONG_DELAY_S = 2.0
 DELAY_MARGIN_S = 1.0  # how much later than the baseline's control it must appear
 BASELINE_AREA_RATIO = 2.0
 HIGH_SIGNALS = 3
-# Labels that announce information, not a choice: a person looking for "Reject" does not read them as one.
-VAGUE_LABEL = re.compile(
-    r"^\W*(?:learn more|more info(?:rmation)?|read more|find out more|see more|more details|details|more|"
-    r"click here|here|info(?:rmation)?|privacy policy|mehr erfahren|mehr informationen|weitere informationen|"
-    r"en savoir plus|plus d'informations|más información|saber más|maggiori informazioni|scopri di più|"
-    r"meer informatie|lees meer)\W*$", re.I)
-
 META = HeuristicMeta(
     id="hidden-affordance",
     title="The way out is a small, faint link hidden in the text",
@@ -175,7 +168,8 @@ def _signals(el: Element, rival: Element | None, step: StepTrace | None = None,
         "in_closed_details": el.in_closed_details or folded is not None,
         "in_shadow": el.in_shadow,
         "in_iframe": el.in_iframe,
-        "vague_label": bool(VAGUE_LABEL.match(el.label_text or "")),
+        # A label announcing information, not a choice ("Learn more"): not what someone looking for "Reject" reads.
+        "vague_label": affordance(el.label_text) == "more-info",
         "appeared_after_s": appeared,
         "delayed": False,
         "area": round(area, 1) if area is not None else None,
@@ -228,8 +222,8 @@ def _signals(el: Element, rival: Element | None, step: StepTrace | None = None,
         rival_area = rival.box.area if rival.box is not None else None
         measured["baseline_label"] = _label(rival)
         measured["baseline_area"] = round(rival_area, 1) if rival_area is not None else None
-        if rival_area and area:
-            ratio = round(rival_area / area, 2)
+        ratio = area_ratio(rival, el)
+        if ratio is not None:
             measured["area_ratio"] = ratio
             if ratio >= BASELINE_AREA_RATIO:
                 signals.append("weaker_than_baseline")
@@ -306,7 +300,7 @@ def _describe(el: Element, signals: list[str], measured: dict) -> tuple[str, str
 def _check_step(step: StepTrace, rival_step: StepTrace | None,
                 folded: tuple[Element, int] | None = None) -> Finding | None:
     el = step.target_element
-    rival = rival_step.target_element if rival_step is not None else None
+    rival, _ = rival_in_layer(el, step.snapshot, rival_step.target_element if rival_step is not None else None)
     signals, strong, measured = _signals(el, rival, step, rival_step, folded)
     if len(signals) < 2 and not strong:
         return None

@@ -88,6 +88,6 @@ def check(trace: FlowTrace) -> list[Finding]:
         detail += " There is none anywhere on that page: saying no needs another layer or page."
     measured = {"url": snap.url, "first_screen_controls": len(screen), "accept_like": yes_labels,
                 "refuse_like_in_first_screen": 0, "refuse_like_elsewhere_on_page": [label(e) for e in elsewhere]}
-    title = f'The first screen offers {quoted.split(", ")[0]} but no way to say no'
+    title = f'The first screen offers "{yes_labels[0]}" but no way to say no'
     return [finding(META, severity=severity, title=title, detail=detail, path="goal", step=step.number,
                     element=yes[0].index, measured=measured)]

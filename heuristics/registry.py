@@ -13,6 +13,7 @@ from importlib.metadata import entry_points
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
+from heuristics._words import classify_labels
 from heuristics.base import Heuristic, HeuristicMeta
 
 ENTRY_POINT_GROUP = "consent_audit.heuristics"
@@ -59,6 +60,7 @@ def run_all(trace: FlowTrace, only: set[str] | None = None) -> tuple[list[Findin
     """All findings, and a list of heuristics that crashed (reported, never silently dropped)."""
     findings: list[Finding] = []
     failures: list[str] = []
+    classify_labels(trace)
     for h in all_heuristics():
         if only is not None and h.id not in only:
             continue

@@ -3,14 +3,17 @@
 What it does
     Takes the first control the goal path clicks and the first control the baseline path clicks instead
     (controls both paths click first, such as opening a notification, are skipped), when both are on the
-    same page. The baseline's control is measured in the goal path's own snapshot when it is there (same
-    page state), else in the baseline's. It compares them on six dimensions, each a ratio *accept / opt
+    same page. The rival is the opposite choice in the same layer (heuristics/_salience.py): the baseline's
+    control, measured in the goal path's own snapshot when it is there uncovered in the same layer (same
+    page state), else in the baseline's; when a panel covers it, the panel's own accept-like control; none
+    when the layer has no such control. It compares them on six dimensions, each a ratio *accept / opt
     out*, so a ratio above 1 means the opt-out is weaker:
 
     ============  ============================================  ==================
     dimension     measured                                      weaker when
     ============  ============================================  ==================
-    area          box width x height, px²                       ratio >= 1.5
+    area          box width x height, px²; for two controls of  ratio >= 1.5
+                  the same style, width beyond label length
     contrast      WCAG 2 text contrast ratio                    ratio >= 1.5
     style         filled (2) > outlined (1) > plain text (0)    accept's level is higher
     font_weight   CSS weight                                    ratio >= 1.5
@@ -38,7 +41,8 @@ from __future__ import annotations
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace
-from heuristics._words import first_choice_pair, label, same_control
+from heuristics._salience import area_ratio, rival_in_layer
+from heuristics._words import first_choice_pair, label
 from heuristics.base import HeuristicMeta, finding
 
 WEAKER_RATIO = 1.5
@@ -78,7 +82,7 @@ def compare(optout: Element, accept: Element) -> dict:
     a_area = accept.box.area if accept.box else None
     o_area = optout.box.area if optout.box else None
     ratios = {
-        "area": _ratio(a_area, o_area),
+        "area": area_ratio(accept, optout),
         "contrast": _ratio(accept.contrast, optout.contrast),
         "font_weight": _ratio(accept.font_weight, optout.font_weight),
         "font_size": _ratio(accept.font_size, optout.font_size),
@@ -107,12 +111,10 @@ def check(trace: FlowTrace) -> list[Finding]:
     if pair is None:
         return []
     goal_step, base_step = pair
-    optout, rival = goal_step.target_element, base_step.target_element
-    same_snapshot = False
-    if goal_step.snapshot is not None:
-        here = next((e for e in goal_step.snapshot.elements if same_control(e, rival)), None)
-        if here is not None and here.visible:
-            rival, same_snapshot = here, True
+    optout = goal_step.target_element
+    rival, same_snapshot = rival_in_layer(optout, goal_step.snapshot, base_step.target_element)
+    if rival is None:
+        return []
     c = compare(optout, rival)
     if not c["weaker"]:
         return []

@@ -11,7 +11,8 @@ import pytest
 from tests.conftest import FIXTURES
 
 PATTERNS = ("verification-barrier", "default-on", "no-first-layer-option", "visual-asymmetry", "confirmshaming",
-            "ambiguous-wording", "dead-end", "delay", "consent-wall", "nagging", "late-disclosure", "retyped-identity")
+            "ambiguous-wording", "dead-end", "delay", "consent-wall", "nagging", "late-disclosure", "retyped-identity",
+            "misleading-action-label")
 
 
 def _findings(audit_fixture, site: str, heuristic: str):
@@ -119,7 +120,7 @@ def test_consent_wall_counts_the_covered_page_links(audit_fixture):
     _, [f] = _findings(audit_fixture, "consent-wall", "consent-wall")
     m = f.measured
     assert f.severity == "high"
-    assert (m["covered"], m["first_screen_controls"]) == (7, 9)
+    assert (m["covered"], m["first_screen_controls"]) == (7, 7)  # the wall's own two buttons are not the page's
     assert m["layer_controls"] == ["Accept and continue", "Manage options"]
 
 
@@ -155,3 +156,8 @@ def test_meta_replica_shows_the_patterns_of_the_2024_flow(audit_fixture):
 def test_fair_control_triggers_no_pattern_heuristic(audit_fixture):
     found = {f.heuristic for f in audit_fixture("fair").report.findings}
     assert not set(PATTERNS) & found
+
+
+def test_misleading_action_label_quotes_the_accepting_word(audit_fixture):
+    _, [f] = _findings(audit_fixture, "misleading-action-label", "misleading-action-label")
+    assert (f.severity, f.step, f.measured["accepting_words"]) == ("medium", 2, "Accept")

@@ -212,6 +212,74 @@
     return false;
   };
 
+  // The layer an element belongs to: its innermost dialog, modal or fixed/sticky box (a banner, a
+  // settings panel over the page), or '' for the page itself. A control is compared with its rival in
+  // the same layer: an 'Accept all' under an open settings panel is not what the panel's 'Reject all'
+  // competes with.
+  const layerOfCache = new Map();
+  const isLayer = (n) => {
+    if (n.tagName === 'DIALOG') return true;
+    const role = n.getAttribute('role');
+    if (role === 'dialog' || role === 'alertdialog' || n.getAttribute('aria-modal') === 'true') return true;
+    const pos = styleOf(n).position;
+    return pos === 'fixed' || pos === 'sticky';
+  };
+  const layerOf = (n) => {
+    if (!n || n.nodeType !== 1) return '';
+    if (layerOfCache.has(n)) return layerOfCache.get(n);
+    const layer = isLayer(n) ? cssPath(n) : layerOf(parentOf(n));
+    layerOfCache.set(n, layer);
+    return layer;
+  };
+  // A checkbox or radio styled away (opacity 0, clipped to 1 px, covered by a slider) is still perceived
+  // through its label or switch: is any of its labels painted with an area?
+  const labelVisible = (el) => {
+    const labels = [...labelsOf(el)];
+    const wrap = el.closest('label');
+    if (wrap && !labels.includes(wrap)) labels.push(wrap);
+    return labels.some((l) => {
+      const r = l.getBoundingClientRect();
+      return r.width > 1 && r.height > 1 && (l.checkVisibility ? l.checkVisibility({ opacityProperty: true,
+        visibilityProperty: true }) : true);
+    });
+  };
+  // A master switch ("toggle all", "select all") sets the others: not a purpose of its own.
+  const MASTER = /(^|[-_\s])(toggle|select|check|enable|disable)?[-_]?all($|[-_\s])/i;
+  const isMaster = (el) => {
+    for (let n = el, i = 0; n && i < 3; n = n.parentElement, i += 1) {
+      if (MASTER.test(n.id || '') || MASTER.test(typeof n.className === 'string' ? n.className : '') ||
+        MASTER.test(n.getAttribute('name') || '')) return true;
+    }
+    return false;
+  };
+
+  // The words a person sees on a control: innerText keeps screen-reader-only text ("Personalizza
+  // (finestra modale)", a clipped 1 px span), so text in a part painted with no area, clipped away or
+  // fully transparent is dropped. Plain text-only controls (most) take the innerText as it is.
+  const SR_ONLY_CLIP = /rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)|inset\(50%\)/;
+  const hiddenPart = (n) => {
+    const cs = styleOf(n);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || parseFloat(cs.opacity) === 0) return true;
+    if (SR_ONLY_CLIP.test(cs.clip || '') || SR_ONLY_CLIP.test(cs.clipPath || '')) return true;
+    const r = n.getBoundingClientRect();
+    return cs.position === 'absolute' && (r.width <= 1 || r.height <= 1);
+  };
+  const seenTextOf = (el, text) => {
+    if (!el.firstElementChild || !text) return text;
+    const parts = [];
+    let dropped = false;
+    const walker = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      let hidden = false;
+      for (let n = t.parentElement; n && n !== el.parentElement; n = n.parentElement) {
+        if (n !== el && hiddenPart(n)) { hidden = true; break; }
+      }
+      if (hidden) dropped = dropped || !!t.textContent.trim();
+      else parts.push(t.textContent);
+    }
+    return dropped ? clean(parts.join(' ')) : text;
+  };
+
   const record = (el, ctx) => {
     if (elements.length >= MAX_ELEMENTS) { truncated = true; return; }
     const win = el.ownerDocument.defaultView;
@@ -221,7 +289,8 @@
     const closedDetails = inClosedDetails(el);
     const visible = r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none' &&
       !closedDetails && (el.checkVisibility ? el.checkVisibility() : true) && ctx.visible;
-    const text = el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' ? '' : textOf(el);
+    const fullText = el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' ? '' : textOf(el);
+    const text = seenTextOf(el, fullText);
     const label = labelOf(el);
     const isField = ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
     const entry = {
@@ -229,7 +298,7 @@
       tag: el.tagName.toLowerCase(),
       role: roleOf(el),
       text: text.slice(0, 500),
-      name: nameOf(el, text, label).slice(0, 500),
+      name: nameOf(el, fullText, label).slice(0, 500),
       href: el.tagName === 'A' ? el.href : null,
       box: { x, y, width: r.width, height: r.height },
       visible,
@@ -261,6 +330,9 @@
       checked: el.tagName === 'INPUT' && ['checkbox', 'radio'].includes(el.type) ? el.checked :
         (el.getAttribute('aria-checked') !== null ? el.getAttribute('aria-checked') === 'true' : null),
       path: cssPath(el),
+      layer: layerOf(el),
+      label_visible: el.tagName === 'INPUT' && ['checkbox', 'radio'].includes(el.type) ? labelVisible(el) : null,
+      master_toggle: (el.tagName === 'INPUT' && el.type === 'checkbox') || roleOf(el) === 'switch' ? isMaster(el) : false,
     };
     if (el === target) targetIndex = entry.index;
     elements.push(entry);

@@ -58,7 +58,9 @@ def _finding(f: ReportFinding) -> list[str]:
         where += f" (flow file line {f.flow_line})"
     out.append(where)
     if f.element_label:
-        out.append(f"- **Element:** “{escape_md(f.element_label)}”")
+        named = (f" (accessible name “{escape_md(f.element_accessible_name)}”)"
+                 if f.element_accessible_name else "")
+        out.append(f"- **Element:** “{escape_md(f.element_label)}”{named}")
     if f.detail:
         out.append(f"- **Measured:** {escape_md(f.detail)}")
     refs = []

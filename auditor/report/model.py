@@ -33,7 +33,9 @@ class ReportFinding(BaseModel):
     provisions: list[str] = Field(default_factory=list)
     url: str | None = None
     screenshot: str | None = None
-    element_label: str | None = None
+    element_label: str | None = Field(None, description="the element's visible text: what a person calls it")
+    element_accessible_name: str | None = Field(None, description="its accessible name, when it says something "
+                                                "else than the visible text (what a screen reader announces)")
     element_box: Box | None = None
     flow_line: int | None = None
 
@@ -223,6 +225,7 @@ def build_report(trace: FlowTrace, findings: list[Finding], heuristic_failures: 
             provisions=list(m.provisions) if m else [], url=step.url if step else None,
             screenshot=step.screenshot if step else None,
             element_label=element.label_text if element else None,
+            element_accessible_name=element.name if element and element.accessible_name_differs else None,
             element_box=element.box if element else None, flow_line=step.flow_line if step else None))
 
     warnings = [f"goal step {s.number}: {w}" for s in trace.goal.steps for w in s.warnings]

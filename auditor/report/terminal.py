@@ -74,7 +74,9 @@ def _finding(console: Console, f: ReportFinding) -> None:
         where.append(f" (flow file line {f.flow_line})", style="dim")
     body.append(where)
     if f.element_label:
-        body.append(Text.assemble(("Element: ", "dim"), _text(f"“{f.element_label}”")))
+        body.append(Text.assemble(("Element: ", "dim"), _text(f"“{f.element_label}”"),
+                                  *((("  accessible name ", "dim"), _text(f"“{f.element_accessible_name}”"))
+                                    if f.element_accessible_name else ())))
     if f.detail:
         body.append(_text(f.detail))
     refs = [f"EDPB {clean(e)}" for e in f.edpb] + [clean(p) for p in f.provisions]
