@@ -47,11 +47,13 @@ def write_outputs(trace: FlowTrace, report: Report, run_dir: Path) -> dict[str, 
 
 
 def audit(flow: Flow, run_dir: Path, browser: str | None = None, include_baseline: bool = True,
-          evidence=None) -> AuditResult:
-    """``evidence`` (auditor.evidence.EvidenceOptions) asks for a Playwright trace, video or HAR."""
+          evidence=None, session=None) -> AuditResult:
+    """``evidence`` (auditor.evidence.EvidenceOptions) asks for a Playwright trace, video or HAR;
+    ``session`` (auditor.driver.BrowserSession) is a browser shared with other audits."""
     from auditor.driver import run_flow
 
-    trace = run_flow(flow, run_dir, browser_path=browser, include_baseline=include_baseline, evidence=evidence)
+    trace = run_flow(flow, run_dir, browser_path=browser, include_baseline=include_baseline, evidence=evidence,
+                     session=session)
     if evidence is not None and evidence.video:
         from auditor.evidence import tidy_videos
 

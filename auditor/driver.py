@@ -30,12 +30,14 @@ import signal
 import threading
 import time
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urljoin, urlparse
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
@@ -761,9 +763,31 @@ def _start_url(start: str, served: str | None) -> str:
     return start if start.startswith(("http://", "https://")) else urljoin(served or "", start)
 
 
+@dataclass(frozen=True)
+class BrowserSession:
+    """A launched Chromium that many audits share (a test module, a batch). Every path still runs in a
+    fresh context, so audits stay independent; only the start-up (about 1 s) is paid once."""
+
+    browser: Browser
+    choice: BrowserChoice
+
+
+@contextmanager
+def browser_session(browser_path: str | None = None, headless: bool = True) -> Iterator[BrowserSession]:
+    with sync_playwright() as pw:
+        choice = resolve_browser(browser_path, pw)
+        browser = launch(pw, choice, headless=headless)
+        try:
+            yield BrowserSession(browser, choice)
+        finally:
+            _close_quietly(browser)
+
+
 def run_flow(flow: Flow, run_dir: Path, browser_path: str | None = None, headless: bool = True,
-             include_baseline: bool = True, evidence: EvidenceOptions | None = None) -> FlowTrace:
-    """Audits ``flow``: runs the goal path and the baseline, writing screenshots under ``run_dir``.
+             include_baseline: bool = True, evidence: EvidenceOptions | None = None,
+             session: BrowserSession | None = None) -> FlowTrace:
+    """Audits ``flow``: runs the goal path and the baseline, writing screenshots under ``run_dir``, in
+    ``session``'s browser or (by default) one launched for this audit.
 
     Always returns a trace, also when the page misbehaves or the run is interrupted (SIGINT/SIGTERM):
     the trace then says ``status: incomplete`` with the failure and the step it happened at.
@@ -784,10 +808,9 @@ def run_flow(flow: Flow, run_dir: Path, browser_path: str | None = None, headles
     try:
         with ExitStack() as stack:
             served = stack.enter_context(serve_folder(Path(flow.base_dir or "."))) if needs_server else None
-            pw = stack.enter_context(sync_playwright())
-            choice: BrowserChoice = resolve_browser(browser_path, pw)
-            browser = launch(pw, choice, headless=headless)
-            stack.callback(_close_quietly, browser)
+            if session is None:
+                session = stack.enter_context(browser_session(browser_path, headless))
+            browser, choice = session.browser, session.choice
             browser_info.version = browser.version
             browser_info.executable = choice.executable or "playwright-bundled"
             goal, info = _run_path(browser, flow, "goal", _start_url(flow.start, served), flow.path, flow.done,

@@ -7,8 +7,9 @@ auditor's haste. So the driver asks this module to:
 
 - **settle** before it captures a page, until running finite animations and transitions have ended (at
   most ``ANIMATION_MAX_S``; infinite ones, spinners, are ignored), and before it acts on a page it has not
-  acted on yet, until no request has been in flight for ``QUIET_S`` (at most ``SETTLE_MAX_S``; requests
-  open longer than ``LONG_REQUEST_S``, streams and long polls, are ignored). The quiet window runs while
+  acted on yet, until no request has been in flight and the DOM has not changed for ``QUIET_S`` (at most
+  ``SETTLE_MAX_S``; requests open longer than ``LONG_REQUEST_S``, streams and long polls, are ignored): a
+  library still building its banner has not attached its handlers yet. The quiet window runs while
   the page is captured, and the capture is taken again if a request started or the DOM changed meanwhile,
   so a static page pays for the window once, not on top of its capture;
 - **click** and, when the click changed nothing at all (no DOM mutation in any frame or shadow root, no
@@ -37,11 +38,12 @@ POLL_S = 0.05
 # Counts DOM mutations per document, shadow roots included (a document's observer does not see into them,
 # so attachShadow is wrapped to observe each new root); installed in every frame of a path's context. A
 # click that mutates nothing anywhere, and changes nothing else, did not reach the page's handlers.
-# A <style> added or removed on its own is not counted: the snapshot's probe and Playwright's screenshot
-# insert one for a moment, and the page's content is the same.
+# The auditor's own traces are not counted: a <style> added or removed on its own (the snapshot's probe)
+# and the style attribute of text fields (Playwright hides their caret during a screenshot).
 WATCH_JS = """(() => { let n = 0;
-  const styleOnly = m => m.type === 'childList' && [...m.addedNodes, ...m.removedNodes].every(x => x.nodeName === 'STYLE');
-  const observe = root => { try { new MutationObserver(r => { for (const m of r) if (!styleOnly(m)) n += 1; }).observe(root,
+  const ours = m => (m.type === 'childList' && [...m.addedNodes, ...m.removedNodes].every(x => x.nodeName === 'STYLE')) ||
+    (m.type === 'attributes' && m.attributeName === 'style' && ['INPUT', 'TEXTAREA'].includes(m.target.nodeName));
+  const observe = root => { try { new MutationObserver(r => { for (const m of r) if (!ours(m)) n += 1; }).observe(root,
           {subtree: true, childList: true, attributes: true, characterData: true}); } catch (e) {} };
   observe(document);
   try { const attach = Element.prototype.attachShadow;
@@ -113,6 +115,15 @@ _PERSON_TARGET_JS = f"""el => {{ {_TOGGLE_HELPERS}
   return null; }}"""
 
 
+def _mutations(page: Page) -> int | None:
+    """DOM changes the page has made so far (WATCH_JS); None while the document is being replaced or gone
+    (the driver's own checks say why)."""
+    try:
+        return page.evaluate("() => window.__consentAuditMutations || 0")
+    except PlaywrightError:
+        return None
+
+
 class ToggleFailed(Exception):
     def __init__(self, failure: str, reason: str):
         super().__init__(reason)
@@ -155,23 +166,27 @@ class Person:
     # --- settling -----------------------------------------------------------------------------------
 
     def mark(self, page: Page) -> tuple:
-        """What a capture taken now is compared against: requests started and DOM changes so far."""
-        try:
-            mutations = page.evaluate("() => window.__consentAuditMutations || 0")
-        except PlaywrightError:
-            mutations = None
-        return (self.network.started, mutations)
+        """What a capture taken now is compared against: requests started and DOM changes so far, and when."""
+        return (self.network.started, _mutations(page), time.monotonic())
 
     def quiet_down(self, page: Page, since: tuple, bound_s: float) -> bool:
-        """On a page not yet acted on, waits until no request has been in flight for QUIET_S (bounded);
-        True when the page changed after ``since`` (a ``mark``), so its capture must be taken again."""
+        """On a page not yet acted on, waits (bounded) until no request has been in flight and the DOM has
+        not changed for QUIET_S: a consent script still building its banner is not ready for a click, and
+        its changes would pass for the click's effect. True when the page changed after ``since`` (a
+        ``mark``), so its capture must be taken again."""
         if not self.fresh:
             return False
         deadline = time.monotonic() + min(bound_s, SETTLE_MAX_S)
-        while not self.network.quiet() and time.monotonic() < deadline:
+        _, count, changed_at = since
+        while time.monotonic() < deadline:
+            now_count = _mutations(page)
+            if now_count != count:
+                count, changed_at = now_count, time.monotonic()
+            if self.network.quiet() and time.monotonic() - changed_at >= QUIET_S:
+                break
             page.wait_for_timeout(POLL_S * 1000)
         self.fresh = False
-        return self.mark(page) != since
+        return self.mark(page)[:2] != since[:2]
 
     def settle(self, page: Page, frame: Frame | None, bound_s: float) -> float:
         """Waits (bounded) until running finite animations and transitions on the page and in ``frame``

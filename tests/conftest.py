@@ -24,6 +24,21 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subpro
 @pytest.fixture(scope="session")
 def audit_fixture(tmp_path_factory):
     """Audits a fixture flow once per session; returns (AuditResult) by flow folder name."""
+    return _auditor(tmp_path_factory, session=None)
+
+
+@pytest.fixture(scope="module")
+def module_audits(tmp_path_factory):
+    """Like audit_fixture, for a module of many audits: they share one launched browser (each path still
+    gets a fresh context). Module-scoped because one thread runs one sync Playwright at a time, and other
+    modules start their own."""
+    from auditor.driver import browser_session
+
+    with browser_session() as session:
+        yield _auditor(tmp_path_factory, session)
+
+
+def _auditor(tmp_path_factory, session):
     from auditor.audit import audit
     from auditor.flow import load_flow
 
@@ -33,7 +48,7 @@ def audit_fixture(tmp_path_factory):
         key = f"{name}/{flow_file}"
         if key not in cache:
             out = tmp_path_factory.mktemp(name.replace("/", "-"))
-            cache[key] = audit(load_flow(FIXTURES / name / flow_file), out)
+            cache[key] = audit(load_flow(FIXTURES / name / flow_file), out, session=session)
         return cache[key]
 
     return run

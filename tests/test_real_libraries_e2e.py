@@ -55,9 +55,9 @@ def test_each_vendored_library_has_its_licence_and_pinned_version():
 
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", EXPECTED, ids=_id)
-def test_real_library_audit_matches_expected(entry, audit_fixture):
+def test_real_library_audit_matches_expected(entry, module_audits):
     folder, flow_file = entry["flow"].split("/")
-    report = audit_fixture(f"libraries/{folder}", flow_file).report
+    report = module_audits(f"libraries/{folder}", flow_file).report
     fired = {f.heuristic: f.severity for f in report.findings}
 
     assert report.status == "complete", f"{report.status}: {report.reason}"

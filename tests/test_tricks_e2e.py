@@ -35,8 +35,8 @@ def _hidden(result):
 
 
 @pytest.mark.parametrize("trick", sorted(TRICKS))
-def test_trick_is_found_and_judged_hidden(audit_fixture, trick):
-    result = audit_fixture(f"tricks/{trick}")
+def test_trick_is_found_and_judged_hidden(module_audits, trick):
+    result = module_audits(f"tricks/{trick}")
     assert result.trace.goal.status == "complete", result.trace.goal.reason
     assert result.trace.baseline is not None and result.trace.baseline.status == "complete"
     found = _hidden(result)
@@ -46,8 +46,8 @@ def test_trick_is_found_and_judged_hidden(audit_fixture, trick):
     assert TRICKS[trick](f.measured), f.measured
 
 
-def test_closed_details_finding_sits_on_the_summary_step(audit_fixture):
-    result = audit_fixture("tricks/closed-details")
+def test_closed_details_finding_sits_on_the_summary_step(module_audits):
+    result = module_audits("tricks/closed-details")
     [f] = _hidden(result)
     assert f.element_label == "More options"
     summary_step = result.trace.goal.steps[0]
@@ -58,35 +58,35 @@ def test_closed_details_finding_sits_on_the_summary_step(audit_fixture):
     assert opened.visible and not opened.in_closed_details and opened.contrast >= 4.5
 
 
-def test_iframe_contrast_is_measured_against_the_page_behind_the_frame(audit_fixture):
-    link = audit_fixture("tricks/iframe").trace.goal.steps[0].target_element
+def test_iframe_contrast_is_measured_against_the_page_behind_the_frame(module_audits):
+    link = module_audits("tricks/iframe").trace.goal.steps[0].target_element
     # The frame's document is transparent: the dark #222 box of the parent page shows through.
     assert link.background == "rgb(34 34 34)"
     assert link.in_viewport and not link.covered
 
 
-def test_low_opacity_fades_fill_and_text_together(audit_fixture):
-    button = audit_fixture("tricks/low-opacity").trace.goal.steps[0].target_element
+def test_low_opacity_fades_fill_and_text_together(module_audits):
+    button = module_audits("tricks/low-opacity").trace.goal.steps[0].target_element
     # Faded to 20 % over white, the green fill reads as a pale tint, not as the full green.
     assert button.background.startswith("rgb(2") and button.opacity == pytest.approx(0.2)
 
 
-def test_covered_link_is_still_reached_the_way_a_person_would(audit_fixture):
-    result = audit_fixture("tricks/covered")
+def test_covered_link_is_still_reached_the_way_a_person_would(module_audits):
+    result = module_audits("tricks/covered")
     step = result.trace.goal.steps[0]
     assert step.target_element.covered and step.error is None
     assert result.report.status == "complete"
 
 
-def test_translucent_overlay_lets_the_click_through_but_veils_the_link(audit_fixture):
-    result = audit_fixture("tricks/overlay")
+def test_translucent_overlay_lets_the_click_through_but_veils_the_link(module_audits):
+    result = module_audits("tricks/overlay")
     link = result.trace.goal.steps[0].target_element
     assert link.covered and link.contrast < 1.5  # 6.7:1 without the veil
     assert result.report.status == "complete"
 
 
-def test_fair_and_meta_controls_are_not_mistaken_for_covered(audit_fixture):
+def test_fair_and_meta_controls_are_not_mistaken_for_covered(module_audits):
     for name in ("fair", "meta-2024"):
-        for step in audit_fixture(name).trace.goal.steps:
+        for step in module_audits(name).trace.goal.steps:
             el = step.target_element
             assert el is None or not el.covered, (name, step.number, el.label_text)
