@@ -4,8 +4,9 @@ The model is hashed n-gram counts (features.py) -> tf-idf -> a linear model with
 (one-vs-rest, probabilities normalised over the labels), fitted by SGD: on these ~7,000 texts it trains in
 seconds where lbfgs took minutes, at the same accuracy. Training is deterministic (fixed seed, fixed
 epochs), so the cache is only a speed-up: it is keyed by the sha256 of the data files, the scikit-learn
-version, the feature layout and the settings below, written atomically, read with
-``allow_pickle=False``, and any failure to read or write it just means training in memory.
+version, the featuriser's source (features.py: any change to it retrains) and the settings below, written
+atomically, read with ``allow_pickle=False``, and any failure to read or write it just means training in
+memory.
 """
 
 from __future__ import annotations
