@@ -188,11 +188,10 @@ class Person:
         self.fresh = False
         return self.mark(page)[:2] != since[:2]
 
-    def settle(self, page: Page, frame: Frame | None, bound_s: float) -> float:
+    def settle(self, page: Page, frame: Frame | None, bound_s: float) -> None:
         """Waits (bounded) until running finite animations and transitions on the page and in ``frame``
-        have ended, so a layer fading in is captured as a person sees it; returns the milliseconds taken."""
-        began = time.monotonic()
-        deadline = began + min(bound_s, ANIMATION_MAX_S)
+        have ended, so a layer fading in is captured as a person sees it."""
+        deadline = time.monotonic() + min(bound_s, ANIMATION_MAX_S)
         for f in dict.fromkeys(x for x in (page.main_frame, frame) if x is not None):
             while time.monotonic() < deadline:
                 try:
@@ -204,7 +203,6 @@ class Person:
                 if not isinstance(left_ms, (int, float)) or left_ms <= 0:
                     break
                 page.wait_for_timeout(min(left_ms + 20, (deadline - time.monotonic()) * 1000))
-        return round((time.monotonic() - began) * 1000, 1)
 
     # --- clicks that change nothing ------------------------------------------------------------------
 
