@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test bench docs clean
+.PHONY: setup demo test prove bench bench-explore docs clean
 
 setup: $(STAMP)
 	@bash scripts/ensure-chromium.sh $(PY)
@@ -26,6 +26,14 @@ test: setup
 
 bench: setup
 	$(PY) benchmarks/overhead.py
+
+bench-explore: setup
+	$(PY) benchmarks/explore.py
+
+# The slow proofs over every fixture (tens of minutes): every minimal click count in
+# fixtures/explore/expected.yaml by exhaustive search, and the plug-in's parity with `audit` on every flow.
+prove: setup
+	$(PY) -m pytest -m exhaustive
 
 docs: setup
 	$(PY) -m auditor.docs

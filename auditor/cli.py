@@ -40,11 +40,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 console = Console()
 err = Console(stderr=True)
 
-OWNED_OUTPUTS = ("report.json", "report.md", "report.html", "trace.json", "report.sarif", "junit.xml",
-                 "manifest.json", "goal.trace.zip", "baseline.trace.zip")
-OWNED_FOLDERS = {"screenshots": "*.png", "video": "*.webm", "har": "*.har"}
-
-
 class BadInput(Exception):
     pass
 
@@ -62,26 +57,6 @@ def _default_run_dir(flow_file: Path) -> Path:
     return Path("reports") / stem
 
 
-def _prepare_run_dir(run_dir: Path) -> None:
-    """Creates the run folder and clears what an earlier run of ours left, so evidence is only this run's."""
-    from auditor.evidence import WRITE_PROBE
-
-    try:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        probe = run_dir / WRITE_PROBE
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise BadInput(f"cannot write to the output folder {run_dir} ({exc.strerror or exc}); "
-                       "expected a folder this user can create files in (--out DIR)") from None
-    for name in OWNED_OUTPUTS:
-        (run_dir / name).unlink(missing_ok=True)
-    for folder, pattern in OWNED_FOLDERS.items():
-        if (run_dir / folder).is_dir():
-            for old in (run_dir / folder).rglob(pattern):
-                old.unlink()
-
-
 def _save_log() -> Path:
     log_dir = Path(tempfile.gettempdir()) / "consent-audit-logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -97,12 +72,12 @@ def _guard(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from auditor.atomic import RunFolderError
-        from auditor.browser import BrowserNotFound
         from auditor.config import ConfigError
-        from auditor.diff import DiffInputError
-        from auditor.flow import FlowError
-        from auditor.store import StoreError
+        from auditor.evidence.atomic import RunFolderError
+        from auditor.evidence.diff import DiffInputError
+        from auditor.evidence.store import StoreError
+        from auditor.flow.spec import FlowError
+        from auditor.gather.browser import BrowserNotFound
 
         try:
             return fn(*args, **kwargs)
@@ -195,19 +170,23 @@ def audit(
     no_store: bool = typer.Option(False, "--no-store", help="do not record this run in the run store"),
 ) -> None:
     """Audit a scripted opt-out flow in a real browser and print the numbered breakdown."""
-    from auditor.audit import audit as run_audit
-    from auditor.evidence import EvidenceOptions
-    from auditor.flow import load_flow
+    from auditor.evidence.run_folder import EvidenceOptions, prepare_run_dir
+    from auditor.flow.spec import load_flow
+    from auditor.pipeline import OutputOptions
+    from auditor.pipeline import audit as run_audit
     from auditor.report.terminal import render_terminal
 
     settings, max_friction, fail_on, formats = _with_settings(max_friction, fail_on, formats)
     flow = load_flow(flow_file)
     run_dir = out or _default_run_dir(flow_file)
-    _prepare_run_dir(run_dir)
+    prepare_run_dir(run_dir)
     evidence = EvidenceOptions(playwright_trace=playwright_trace, video=video, har=har)
+    outputs = OutputOptions(formats=tuple(formats or ()), fail_on=fail_on, max_friction=max_friction,
+                            store=None if no_store else (store or settings.store or ""), flow_file=flow_file)
     with console.status(f"Auditing {escape(flow.name)} in Chromium..."):
         try:
-            result = run_audit(flow, run_dir, browser=browser, include_baseline=not no_baseline, evidence=evidence)
+            result = run_audit(flow, run_dir, browser=browser, include_baseline=not no_baseline, evidence=evidence,
+                               outputs=outputs)
         except Exception as exc:
             if video and "ffmpeg" in str(exc):
                 raise BadInput("--video needs Playwright's ffmpeg, which is not installed "
@@ -217,8 +196,7 @@ def audit(
         console.print(f"{escape(result.report.headline)}\nFriction {result.report.friction}/100", highlight=False)
     else:
         render_terminal(result.report, console)
-    _finish_run(result.trace, result.report, run_dir, formats, fail_on, max_friction,
-                None if no_store else (store or settings.store or ""), flow_file)
+    _print_outputs(result.outputs, run_dir)
     outcome = _outcome(result.report, result.trace)
     raise typer.Exit(int(outcome if outcome is not None else _gate(result.report, max_friction, fail_on)))
 
@@ -232,31 +210,14 @@ def _with_settings(max_friction: Optional[int], fail_on: Optional[str], formats:
             fail_on or settings.fail_on, formats or settings.formats)
 
 
-def _finish_run(trace, report, run_dir: Path, formats, fail_on, max_friction, store, flow_file) -> None:
-    """Extra formats, the evidence manifest (last, over every file) and the run store record; prints
-    what was written and the manifest's sha256."""
-    from auditor.evidence import write_manifest
-    from auditor.store import StoreError, record_run
-
-    written = ["report.html", "report.md", "report.json", "trace.json"]
-    if "sarif" in (formats or []):
-        from auditor.report.sarif import write_sarif
-
-        written.append(write_sarif(report, run_dir).name)
-    if "junit" in (formats or []):
-        from auditor.report.junit import write_junit
-
-        written.append(write_junit(report, run_dir, fail_on=fail_on, max_friction=max_friction).name)
-    digest = write_manifest(run_dir, trace, flow_file=flow_file)
-    written.append("manifest.json")
-    if store is not None:
-        try:
-            record_run(store, report, run_dir, manifest_sha256=digest)
-        except StoreError as exc:
-            err.print(f"[yellow]warning:[/] the run was not recorded in the run store: {escape(str(exc))}",
-                      highlight=False)
-    console.print(f"Reports in {escape(str(run_dir))}: {', '.join(written)}", highlight=False, soft_wrap=True)
-    console.print(f"manifest sha256: {digest}", highlight=False, soft_wrap=True)
+def _print_outputs(outputs, run_dir: Path) -> None:
+    """What was written, the manifest's sha256 (a regulator writes it down), and a store that refused."""
+    if outputs.store_error:
+        err.print(f"[yellow]warning:[/] the run was not recorded in the run store: {escape(outputs.store_error)}",
+                  highlight=False)
+    names = ", ".join(p.name for p in outputs.files.values())
+    console.print(f"Reports in {escape(str(run_dir))}: {names}", highlight=False, soft_wrap=True)
+    console.print(f"manifest sha256: {outputs.manifest_sha256}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -275,8 +236,9 @@ def rescore(
     folder untouched as evidence."""
     from pydantic import ValidationError
 
-    from auditor.audit import judge
-    from auditor.report.json_report import write_reports
+    from auditor.evidence.run_folder import prepare_run_dir
+    from auditor.pipeline import OutputOptions
+    from auditor.pipeline import rescore as run_rescore
     from auditor.report.terminal import render_terminal
     from auditor.trace import FlowTrace
 
@@ -291,33 +253,14 @@ def rescore(
         raise BadInput(f"{trace_file}: not a consent-audit trace.json ({first[0] if first else exc}); "
                        "expected the trace.json written by 'consent-audit audit'") from None
     _, max_friction, fail_on, formats = _with_settings(max_friction, fail_on, formats)
-    report = judge(trace)
     run_dir = out or trace_file.parent
     if out is not None:
-        _prepare_run_dir(out)
-        _copy_evidence(trace_file, out, trace)
-    write_reports(report, run_dir)
+        prepare_run_dir(out)
+    report, outputs = run_rescore(trace, trace_file, run_dir, OutputOptions(
+        formats=tuple(formats or ()), fail_on=fail_on, max_friction=max_friction))
     render_terminal(report, console)
-    _finish_run(trace, report, run_dir, formats, fail_on, max_friction, None, None)
+    _print_outputs(outputs, run_dir)
     raise typer.Exit(int(_gate(report, max_friction, fail_on)))
-
-
-def _copy_evidence(trace_file: Path, dst: Path, trace) -> None:
-    """The trace and its screenshots into a new folder, so the rescored reports can show them."""
-    import shutil
-
-    from auditor.evidence import run_file
-
-    src = trace_file.parent
-    # The trace's own bytes, not a re-serialisation: the copy must hash like the original evidence.
-    shutil.copyfile(trace_file, dst / "trace.json")
-    rels = {s.screenshot for p in (trace.goal, trace.baseline) if p for s in p.steps if s.screenshot}
-    rels |= {p.final_screenshot for p in (trace.goal, trace.baseline) if p and p.final_screenshot}
-    for rel in sorted(rels):
-        source = run_file(src, rel)
-        if source is not None and source != (dst / rel).resolve():
-            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, dst / rel)
 
 
 @app.command()
@@ -327,8 +270,8 @@ def verify(
     expect: Optional[str] = typer.Option(None, "--expect", help="the manifest sha256 printed at the end of the run"),
 ) -> None:
     """Re-hash a run folder against its manifest.json: exit 0 intact, 1 altered, 2 no manifest."""
-    from auditor.evidence import NoManifest
-    from auditor.evidence import verify as verify_folder
+    from auditor.evidence.manifest import NoManifest
+    from auditor.evidence.manifest import verify as verify_folder
 
     try:
         result = verify_folder(run_dir)
@@ -360,9 +303,9 @@ def diff_cmd(
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="also write the diff as Markdown to FILE"),
 ) -> None:
     """What changed between two audits of the same flow: findings, metrics and friction."""
-    from auditor.atomic import write_text_atomic
-    from auditor.diff import diff_runs, render_markdown
-    from auditor.diff import render_terminal as render_diff
+    from auditor.evidence.atomic import write_text_atomic
+    from auditor.evidence.diff import diff_runs, render_markdown
+    from auditor.evidence.diff import render_terminal as render_diff
 
     result = diff_runs(run_a, run_b)
     render_diff(result, console)
@@ -382,8 +325,8 @@ def history(
 ) -> None:
     """List a flow's audits over time from the run store."""
     from auditor.config import load_settings
-    from auditor.store import history as load_history
-    from auditor.store import store_path
+    from auditor.evidence.store import history as load_history
+    from auditor.evidence.store import store_path
 
     location = store or load_settings().store or ""
     rows = load_history(location, flow)
@@ -463,6 +406,121 @@ def classify(
     for t, p in zip(items, predictions):
         table.add_row(escape(t), p.label, f"{p.score:.2f}")
     console.print(table)
+
+
+EXPLORE_GOALS = ("reject", "object", "opt-out")
+
+
+def _validate_goal(value: str) -> str:
+    if value not in EXPLORE_GOALS:
+        raise typer.BadParameter(f"{value!r}: expected one of {', '.join(EXPLORE_GOALS)}")
+    return value
+
+
+def _page_url(url: str) -> str:
+    """An absolute http(s) URL with a host, or bad input saying what was expected."""
+    from urllib.parse import urlparse
+
+    try:
+        parsed = urlparse(url)
+        parsed.port  # raises ValueError on a port that is not a number in range
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
+        raise BadInput(f"{url!r} is not a web page address: explore expects an absolute http:// or https:// URL "
+                       "with a host, such as https://example.com/news. To audit a local HTML file, serve it or "
+                       "write a flow file for 'consent-audit audit'.")
+    return url
+
+
+def _explore_exit(result, max_friction: Optional[int], fail_on: Optional[str]) -> Exit:
+    """No consent notice, or no refusal found within the budget, is a finding about the site (exit 0
+    unless a gate fires); a page that did not load, or an explored path whose replay failed, is incomplete."""
+    report, explored = result.report, result.trace.exploration
+    if explored is not None and explored.status in ("no-consent-ui", "goal-unreachable"):
+        err.print(f"[bold yellow]{explored.status}:[/] {escape(report.reason or '')}", highlight=False)
+    elif report.status == "goal-unreachable":  # the search's path did not replay: the page changed under us
+        err.print(f"[bold yellow]incomplete:[/] the explored path did not reach its goal when replayed "
+                  f"({escape(report.reason or '')})", highlight=False)
+        return Exit.INCOMPLETE
+    else:
+        outcome = _outcome(report, result.trace)
+        if outcome is not None:
+            return outcome
+    # The gates judge the findings whatever the outcome; _gate reads a finished audit.
+    return _gate(report.model_copy(update={"status": "complete"}), max_friction, fail_on)
+
+
+def _save_explored_flow(explored: Path, target: Path) -> None:
+    """--save-flow: a copy of the flow file the audit replayed (the run folder keeps the original)."""
+    import shutil
+
+    if not explored.is_file():
+        err.print("[yellow]warning:[/] no path was found, so no flow file was written", highlight=False)
+        return
+    try:
+        shutil.copyfile(explored, target)
+    except OSError as exc:
+        raise BadInput(f"cannot write the flow file {target} ({exc.strerror or exc})") from None
+    console.print(f"Flow file: {escape(str(target))}", highlight=False)
+
+
+@app.command()
+@_guard
+def explore(
+    url: str = typer.Argument(..., help="the page to explore (http:// or https://)"),
+    goal: str = typer.Option("reject", "--goal", callback=_validate_goal, help="reject (default), object or opt-out"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="run folder (default reports/<host>/)"),
+    save_flow: Optional[Path] = typer.Option(None, "--save-flow",
+                                             help="also write the paths found as a flow file to review and re-run"),
+    user_agent: Optional[str] = typer.Option(None, "--user-agent",
+                                             help="user agent (default: this Chromium as an ordinary desktop Chrome)"),
+    max_depth: Optional[int] = typer.Option(None, "--max-depth", min=1, help="longest path tried (default 6)"),
+    max_actions: Optional[int] = typer.Option(None, "--max-actions", min=1,
+                                              help="clicks the whole search may spend (default 80)"),
+    max_seconds: Optional[float] = typer.Option(None, "--max-seconds", min=1,
+                                                help="wall time of the search (default 120)"),
+    browser: Optional[str] = typer.Option(None, "--browser", help="Chromium executable (or CONSENT_AUDIT_CHROMIUM)"),
+    max_friction: Optional[int] = typer.Option(None, "--max-friction", min=0, max=100,
+                                               help="exit 1 when the friction score is above N"),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", callback=_validate_severity,
+                                          help="exit 1 on any finding of this severity or higher"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the headline and score"),
+    formats: Optional[list[str]] = typer.Option(None, "--format", "-f", callback=_validate_formats,
+                                                help="also write report.sarif (sarif) or junit.xml (junit); "
+                                                     "repeatable"),
+    store: Optional[str] = typer.Option(None, "--store",
+                                        help="run store: SQLite file or sqlite:///path "
+                                             "(default reports/consent-audit.db)"),
+    no_store: bool = typer.Option(False, "--no-store", help="do not record this run in the run store"),
+) -> None:
+    """Find the shortest way to refuse (and to accept) on a page from its URL alone, then audit both paths."""
+    from urllib.parse import urlparse
+
+    from auditor.evidence.run_folder import prepare_run_dir
+    from auditor.exploration import Budget
+    from auditor.pipeline import EXPLORED_FLOW, OutputOptions, explore_and_audit
+    from auditor.report.terminal import render_terminal
+
+    url = _page_url(url)
+    settings, max_friction, fail_on, formats = _with_settings(max_friction, fail_on, formats)
+    limits = {"max_depth": max_depth, "max_actions": max_actions, "max_seconds": max_seconds}
+    budget = Budget(**{k: v for k, v in limits.items() if v is not None})
+    run_dir = out or Path("reports") / (urlparse(url).hostname or "explore")
+    prepare_run_dir(run_dir)
+    outputs = OutputOptions(formats=tuple(formats or ()), fail_on=fail_on, max_friction=max_friction,
+                            store=None if no_store else (store or settings.store or ""))
+    with console.status(f"Exploring {escape(url)} in Chromium..."):
+        result = explore_and_audit(url, goal, run_dir, budget=budget, browser=browser, user_agent=user_agent,
+                                   outputs=outputs)
+    if quiet:
+        console.print(f"{escape(result.report.headline)}\nFriction {result.report.friction}/100", highlight=False)
+    else:
+        render_terminal(result.report, console)
+    _print_outputs(result.outputs, run_dir)
+    if save_flow is not None:
+        _save_explored_flow(run_dir / EXPLORED_FLOW, save_flow)
+    raise typer.Exit(int(_explore_exit(result, max_friction, fail_on)))
 
 
 @app.command()

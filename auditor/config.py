@@ -15,7 +15,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+from auditor.findings import SEVERITY_ORDER
+
+SEVERITIES = tuple(SEVERITY_ORDER)  # mildest first, as findings.py defines them
 FORMATS = ("sarif", "junit")
 TABLE = "consent-audit"
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from heuristics.base import Heuristic
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "heuristics.md"
-SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 
 
 def builtin_heuristics() -> list[Heuristic]:

@@ -13,9 +13,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditor.exploration import Exploration
+
 TRACE_SCHEMA_VERSION = 1
 
-Status = Literal["complete", "incomplete", "goal-unreachable"]
+# no-consent-ui: `explore` found no consent notice on the page, so there was nothing to audit.
+Status = Literal["complete", "incomplete", "goal-unreachable", "no-consent-ui"]
+
+
+def is_finished(status: str, exploration: Exploration | None) -> bool:
+    """The figures are a verdict on the whole flow: the audit completed, or ``explore`` finished its search
+    and found no consent notice or no way out (findings about the site, not a stopped audit)."""
+    return status == "complete" or (exploration is not None and exploration.status == status)
 
 
 class _Data(BaseModel):
@@ -149,6 +158,8 @@ class StepTrace(_Data):
     snapshot: Snapshot | None = Field(None, description="page state before the action")
     target: int | None = Field(None, description="index of the acted-on element in the snapshot")
     screenshot: str | None = Field(None, description="path relative to the run folder")
+    html: str | None = Field(None, description="the page's rendered HTML when the snapshot was taken (main "
+                             "frame), path relative to the run folder: what a reader shows beside the screenshot")
     clicks: int = 0
     typed_chars: int = 0
     page_loads: int = 0
@@ -177,6 +188,7 @@ class PathTrace(_Data):
     steps: list[StepTrace] = Field(default_factory=list)
     final: Snapshot | None = Field(None, description="the page after the last step")
     final_screenshot: str | None = None
+    final_html: str | None = Field(None, description="the final page's rendered HTML, path relative to the run folder")
     done: bool = False
     status: Status = "incomplete"
     reason: str | None = None
@@ -238,16 +250,17 @@ class FlowTrace(_Data):
     ended_at: str = ""
     goal: PathTrace
     baseline: PathTrace | None = None
+    exploration: Exploration | None = Field(None, description="how `consent-audit explore` found the paths "
+                                            "(None for a scripted flow)")
 
     @property
     def status(self) -> Status:
         """The audit's status is the goal path's: a baseline failure only weakens comparisons."""
         return self.goal.status
 
-    def save(self, path: Path) -> None:
-        from auditor.atomic import write_text_atomic
-
-        write_text_atomic(path, self.model_dump_json(indent=1))
+    @property
+    def finished(self) -> bool:
+        return is_finished(self.status, self.exploration)
 
     @classmethod
     def load(cls, path: Path) -> "FlowTrace":

@@ -25,10 +25,10 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.audit import audit  # noqa: E402
-from auditor.browser import launch, resolve_browser  # noqa: E402
-from auditor.flow import Flow, Locator, Step, load_flow  # noqa: E402
-from auditor.server import serve_folder  # noqa: E402
+from auditor.flow.spec import Flow, Locator, Step, load_flow  # noqa: E402
+from auditor.gather.browser import launch, resolve_browser  # noqa: E402
+from auditor.gather.server import serve_folder  # noqa: E402
+from auditor.pipeline import audit  # noqa: E402
 
 
 def _bare_locator(page, loc: Locator):

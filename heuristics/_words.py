@@ -3,7 +3,7 @@
 What a control's label *does* (accept, refuse, lead on to settings or information) is asked of the
 affordance classifier (auditor.classifier), which knows the 24 EU languages plus Catalan and Norwegian;
 a prediction under its confidence floor counts as "other", so an unfamiliar link is never an accept.
-Phrase lists for searching page *text* live in heuristics/_phrases.
+Phrase lists for searching page *text* live in auditor/words/phrases.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from auditor.classifier.labels import ACCEPTING, LEADING_ON, REFUSING
 from auditor.trace import Element, FlowTrace, PathTrace, Snapshot, StepTrace
-from heuristics import _phrases
+from auditor.words import phrases
 
 
 def _rx(*alternatives: str) -> re.Pattern:
@@ -21,7 +21,7 @@ def _rx(*alternatives: str) -> re.Pattern:
 
 
 # Purposes that may be on by default because the service cannot work without them (every target language).
-NECESSARY = _phrases.NECESSARY
+NECESSARY = phrases.NECESSARY
 
 # Consent-giving wording of a radio option ("Yes, use my data").
 CONSENTING_OPTION = _rx(r"yes", r"allow", r"accept", r"agree", r"on", r"enable(?:d)?", r"ja", r"oui", r"sí",

@@ -38,9 +38,22 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics._phrases import CONDITIONAL_OUTCOME, DOUBLE_NEGATIVE, GENERIC_HEDGE, REFUSAL_TEXT
-from heuristics._words import (click_steps, first_snapshot, is_more_info, is_refuse, label, scan_text,
-                              sentence_around, short)
+from auditor.words.phrases import (
+    CONDITIONAL_OUTCOME,
+    DOUBLE_NEGATIVE,
+    GENERIC_HEDGE,
+    REFUSAL_TEXT,
+)
+from heuristics._words import (
+    click_steps,
+    first_snapshot,
+    is_more_info,
+    is_refuse,
+    label,
+    scan_text,
+    sentence_around,
+    short,
+)
 from heuristics.base import HeuristicMeta, finding
 
 META = HeuristicMeta(

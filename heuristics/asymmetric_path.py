@@ -28,11 +28,11 @@ What a fair design does
 
 from __future__ import annotations
 
-from auditor.effort import path_effort
 from auditor.findings import Finding
+from auditor.measure.effort import path_effort
 from auditor.trace import FlowTrace
+from auditor.words.wording import goal_gerund, plural
 from heuristics.base import HeuristicMeta, finding
-from auditor.wording import goal_gerund, plural
 from heuristics.path_length import path_counts
 
 HIGH_RATIO = 3.0

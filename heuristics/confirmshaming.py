@@ -6,7 +6,7 @@ What it does
     every browser dialog raised on a goal step (``window.confirm`` / ``alert`` messages). It looks for guilt
     and loss framing: "No thanks, I don't want ...", "I prefer a worse experience", "you will lose",
     "miss out", "are you sure", "we'll be sad to see you go", "I don't care about ...", in the 24 official EU
-    languages, Catalan and Norwegian (``heuristics/_phrases/shaming.py``). One finding per step with new wording:
+    languages, Catalan and Norwegian (``auditor/words/phrases/shaming.py``). One finding per step with new wording:
 
     - **high**: the control the person must click carries the wording itself (saying no means clicking
       a sentence that belittles them);
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics._phrases import SHAMING
+from auditor.words.phrases import SHAMING
 from heuristics._words import label, short
 from heuristics.base import HeuristicMeta, finding
 

@@ -33,7 +33,14 @@ from __future__ import annotations
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics._words import first_choice_pair, first_snapshot, is_accept, is_refuse, label, same_control
+from heuristics._words import (
+    first_choice_pair,
+    first_snapshot,
+    is_accept,
+    is_refuse,
+    label,
+    same_control,
+)
 from heuristics.base import HeuristicMeta, finding
 
 MIN_COVERED = 2

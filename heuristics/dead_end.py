@@ -1,10 +1,12 @@
 """dead-end: a control promises the goal, but the path leads nowhere, in a circle, or back to the prompt.
 
 What it does
-    Looks for four ways a goal path fails the person although each control did what the flow asked:
+    Looks for five ways a goal path fails the person although each control did what the flow asked:
 
     - **unreachable** (high): every step ran, but the flow's ``done`` condition never held (status
       ``goal-unreachable``). If the last click changed nothing visible, the finding says so.
+    - **no-way-out** (high): ``consent-audit explore`` searched the notice and found no path that ends in
+      the refusal within its budget (status ``goal-unreachable``); the finding lists what was tried.
     - **loop** (high): after a click, the page is exactly one seen at an earlier step (same URL without
       fragment, same visible controls with the same labels and states, same text): the person went round
       in a circle.
@@ -15,7 +17,7 @@ What it does
       six languages) or is blank (no visible control and no text).
 
     The signals are views of one fault, so they make **one** finding (scored once), titled after the most
-    specific signal (error page, then re-prompt, loop, unreachable) and listing all of them.
+    specific signal (error page, then re-prompt, loop, unreachable or no-way-out) and listing all of them.
 
 Why is this bad?
     A "Reject" that reloads the banner, an "Opt out" link to a missing page, a settings page that forgets
@@ -37,8 +39,17 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace, Snapshot
-from heuristics._words import (after_snapshot, click_steps, first_snapshot, is_accept, label, page, same_control,
-                              scan_text, short)
+from heuristics._words import (
+    after_snapshot,
+    click_steps,
+    first_snapshot,
+    is_accept,
+    label,
+    page,
+    same_control,
+    scan_text,
+    short,
+)
 from heuristics.base import HeuristicMeta, finding
 
 PROMPT_BACK_SHARE = 0.8  # this share of the first page's sentences visible again = the prompt is back
@@ -192,7 +203,16 @@ def check(trace: FlowTrace) -> list[Finding]:
                         f'Step {lp["step"]}: clicking "{lp["control"]}" brought the person back to exactly the '
                         f'page seen at step {lp["back_to_step"]} ({short(lp["url"], 100)}): same controls, same '
                         f"state, same text.{more}", lp["step"], None, {"loops": loops}))
-    if path.status == "goal-unreachable" and path.failed_step is None:  # every step ran
+    explored = trace.exploration
+    if explored is not None and explored.status == "goal-unreachable":  # explore found no way out
+        tried = "; ".join(explored.tried) or "nothing the search could click"
+        signals.append(("no-way-out", f"No way to {explored.goal} was found in the consent notice",
+                        f"A search of the notice ({explored.states_visited} states, {explored.actions_spent} "
+                        f"clicks, up to {explored.budget.max_depth} deep) found no path that ends in a refusal. "
+                        f"Tried: {short(tried, 600)}.", None, None,
+                        {"tried": explored.tried, "states_visited": explored.states_visited,
+                         "actions_spent": explored.actions_spent, "budget": explored.budget.model_dump()}))
+    elif path.status == "goal-unreachable" and path.failed_step is None:  # every step ran
         last = path.steps[-1] if path.steps else None
         unchanged = bool(last is not None and last.action == "click" and final is not None
                          and before and before[-1] == final)

@@ -39,9 +39,9 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace, StepTrace
+from auditor.words.wording import goal_gerund
 from heuristics._words import label, page, scan_text, sentence_around, short
 from heuristics.base import HeuristicMeta, finding
-from auditor.wording import goal_gerund
 
 HIGH_WAIT_MS = 10_000
 MEDIUM_WAIT_MS = 2_000

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics._phrases import ANY_DATA_KIND, DATA_KIND_PHRASES, data_kind
+from auditor.words.phrases import ANY_DATA_KIND, DATA_KIND_PHRASES, data_kind
 from heuristics._words import first_snapshot, scan_text
 from heuristics.base import HeuristicMeta, finding
 
@@ -50,7 +50,7 @@ META = HeuristicMeta(
     tags=("left-in-the-dark", "information"),
 )
 
-KINDS = tuple(DATA_KIND_PHRASES)  # posts, photos, comments...: see heuristics/_phrases/data_kinds.py
+KINDS = tuple(DATA_KIND_PHRASES)  # posts, photos, comments...: see auditor/words/phrases/data_kinds.py
 
 
 def kinds_in(text: str) -> dict[str, str]:

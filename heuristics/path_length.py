@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace, PathTrace
-from auditor.wording import goal_gerund, plural
+from auditor.words.wording import goal_gerund, plural
 from heuristics.base import HeuristicMeta, finding
 
 HIGH_ACTIONS = 5

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot
-from heuristics._phrases import GREETING, IDENTITY_FIELD, LOG_OUT, SIGNED_IN_AS
+from auditor.words.phrases import GREETING, IDENTITY_FIELD, LOG_OUT, SIGNED_IN_AS
+from auditor.words.wording import goal_gerund
 from heuristics._words import field_words, first_snapshot, scan_text, short
 from heuristics.base import HeuristicMeta, finding
-from auditor.wording import goal_gerund
 
 META = HeuristicMeta(
     id="retyped-identity",

@@ -23,7 +23,7 @@ What it does
                          or a required one
     ===================  ====================================================================  ========
 
-    Field words and page wording are matched in every target language (``heuristics/_phrases/verification.py``).
+    Field words and page wording are matched in every target language (``auditor/words/phrases/verification.py``).
     A field the path did not fill counts only when the page marks it required and the goal path did not
     finish (it may be what stopped the audit); an optional phone field left empty is fair. When a goal page
     says how long a code stays valid ("valid for one hour"), the finding quotes it: the person must fetch it
@@ -49,11 +49,19 @@ from __future__ import annotations
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot, StepTrace
-from heuristics._phrases import (CHECK_INBOX, CODE_EXPIRY, CODE_FIELD, ID_DOCUMENT, NOT_A_CODE, PHONE_FIELD,
-                                POSTAL_ONLY, REFUSAL_TEXT)
+from auditor.words.phrases import (
+    CHECK_INBOX,
+    CODE_EXPIRY,
+    CODE_FIELD,
+    ID_DOCUMENT,
+    NOT_A_CODE,
+    PHONE_FIELD,
+    POSTAL_ONLY,
+    REFUSAL_TEXT,
+)
+from auditor.words.wording import goal_gerund
 from heuristics._words import field_words, is_refuse, scan_text, sentence_around, short
 from heuristics.base import HeuristicMeta, finding
-from auditor.wording import goal_gerund
 
 META = HeuristicMeta(
     id="verification-barrier",

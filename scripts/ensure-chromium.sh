@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure a Chromium exists for the auditor, in the order auditor/browser.py resolves one:
+# Makes sure a Chromium exists for the auditor, in the order auditor/gather/browser.py resolves one:
 # an explicit CONSENT_AUDIT_CHROMIUM, Playwright's own browser, a system Chromium; failing all three,
 # Debian's chromium package when we are root and apt-get exists. Idempotent: a no-op when one is found.
 set -euo pipefail

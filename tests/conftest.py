@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,15 +31,15 @@ def module_audits(tmp_path_factory):
     """Like audit_fixture, for a module of many audits: they share one launched browser (each path still
     gets a fresh context). Module-scoped because one thread runs one sync Playwright at a time, and other
     modules start their own."""
-    from auditor.driver import browser_session
+    from auditor.gather.session import browser_session
 
     with browser_session() as session:
         yield _auditor(tmp_path_factory, session)
 
 
 def _auditor(tmp_path_factory, session):
-    from auditor.audit import audit
-    from auditor.flow import load_flow
+    from auditor.pipeline import audit
+    from auditor.flow.spec import load_flow
 
     cache: dict[str, object] = {}
 

@@ -1,6 +1,6 @@
 """A fixture server for hostile-page tests: static files of fixtures/hostile/ plus misbehaving endpoints.
 
-Test-only: it lives with the tests, not in auditor/server.py, so the auditor's own server stays a plain
+Test-only: it lives with the tests, not in auditor/gather/server.py, so the auditor's own server stays a plain
 static server. Endpoints:
 
   /never-ends   200, a usable page whose response never ends (the 'load' event never fires)

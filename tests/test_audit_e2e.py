@@ -70,7 +70,7 @@ def test_cli_gate_exits_1_above_max_friction(tmp_path):
 
 @pytest.mark.parametrize("text", ["Learn more"])
 def test_trace_round_trips_without_a_browser(audit_fixture, text):
-    from auditor.audit import judge
+    from auditor.judge.verdict import judge
     from auditor.trace import FlowTrace
 
     result = audit_fixture("meta-2024")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import stat
 
 import pytest
 
-from auditor import browser
+from auditor.gather import browser
 from tests.conftest import FIXTURES, run_cli
 
 

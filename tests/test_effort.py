@@ -7,8 +7,8 @@ import math
 import pytest
 from trace_factory import make_element, make_path, make_snapshot, make_step
 
-from auditor import effort
-from auditor.effort import fitts_seconds, path_effort
+from auditor.measure import effort
+from auditor.measure.effort import fitts_seconds, path_effort
 from auditor.trace import Box, Dialog
 
 CENTRE = (640, 360)  # the trace factory's 1280x720 viewport: where the pointer starts

@@ -107,7 +107,7 @@ def test_verify_detects_a_rewritten_manifest_with_expect(meta_run, tmp_path):
     run = _copy(meta_run[0] / "run", tmp_path)
     digest = meta_run[1].stdout.strip().splitlines()[-1].split(": ")[1]
     (run / "report.md").write_text("forged\n")
-    from auditor.evidence import hash_folder
+    from auditor.evidence.manifest import hash_folder
 
     manifest = json.loads((run / "manifest.json").read_text())
     manifest["files"] = hash_folder(run)  # a forger re-hashes everything
@@ -247,7 +247,7 @@ def test_rescore_of_a_truncated_real_trace_is_bad_input(meta_run, tmp_path):
 def test_runs_are_stored_and_listed_by_name_and_by_file(meta_run):
     base = meta_run[0]
     conn = sqlite3.connect(base / "runs.db")
-    from auditor.store import SCHEMA_VERSION
+    from auditor.evidence.store import SCHEMA_VERSION
 
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     (run_id, friction, status, manifest) = conn.execute(
@@ -268,7 +268,7 @@ def test_runs_are_stored_and_listed_by_name_and_by_file(meta_run):
 def test_history_accumulates_runs_over_time(fair_run):
     from report_factory import make_report
 
-    from auditor.store import history, record_run
+    from auditor.evidence.store import history, record_run
 
     base = fair_run[0]
     store = f"sqlite:///{base / 'runs.db'}"
@@ -285,7 +285,7 @@ def test_history_accumulates_runs_over_time(fair_run):
 
 
 def test_store_migrates_an_old_schema_and_refuses_a_newer_one(tmp_path):
-    from auditor.store import SCHEMA_VERSION, _MIGRATIONS, StoreError, connect
+    from auditor.evidence.store import SCHEMA_VERSION, _MIGRATIONS, StoreError, connect
 
     db = tmp_path / "old.db"
     conn = sqlite3.connect(db)
@@ -307,7 +307,7 @@ def test_store_migrates_an_old_schema_and_refuses_a_newer_one(tmp_path):
 
 
 def test_store_url_forms(tmp_path):
-    from auditor.store import StoreError, store_path
+    from auditor.evidence.store import StoreError, store_path
 
     assert store_path("sqlite:///reports/x.db") == Path("reports/x.db")
     assert store_path(f"sqlite:///{tmp_path}/x.db") == tmp_path / "x.db"
@@ -353,10 +353,11 @@ def test_diff_shows_new_fixed_and_changed_findings(meta_run, tmp_path):
 
 
 def test_diff_of_the_same_run_changes_nothing(fair_run, tmp_path):
-    from auditor.diff import diff_runs, render_markdown
+    from auditor.evidence.diff import diff_runs, render_markdown
 
     d = diff_runs(fair_run[0] / "run", fair_run[0] / "run")
     assert not d.any_change and d.friction_delta == 0
+    assert d.wording is not None and not (d.wording.added or d.wording.removed)
     assert "No finding changed." in render_markdown(d)
 
 
@@ -364,6 +365,24 @@ def test_diff_of_two_real_audits_fair_vs_meta(fair_run, meta_run):
     proc = run_cli("diff", str(fair_run[0] / "run"), str(meta_run[0] / "run"))
     assert proc.returncode == 0
     assert "different flows" in proc.stdout and "new" in proc.stdout
+    # the notices' words, read from each run's HTML evidence of its first page
+    assert "Wording of the first page:" in proc.stdout and "sentence(s) gone" in proc.stdout
+    compared = " ".join(proc.stdout.split("Wording of the first page:")[1].split())
+    assert "We're planning new AI features for you" in compared.split(" + ", 1)[1]  # a new sentence (+)
+
+
+def test_page_words_read_what_a_person_could_read(tmp_path):
+    from auditor.evidence.page_words import first_page_sentences, html_text, sentences
+
+    html = ("<html><head><title>t</title><style>p{}</style></head><body><p>Your   choices.</p>"
+            "<script>var secret = 'x'</script><div hidden>hidden layer</div><span aria-hidden='true'>icon</span>"
+            "<div style='display: none'>collapsed</div><template><p>later</p></template><p>Reject all?</p></body>")
+    assert html_text(html) == "Your choices. Reject all?"
+    assert sentences("One. Two! One. Three") == ["One.", "Two!", "Three"]
+    assert first_page_sentences(tmp_path) is None  # a run that kept no HTML: not compared, never "unchanged"
+    (tmp_path / "screenshots").mkdir()
+    (tmp_path / "screenshots" / "goal-01.html").write_text(html)
+    assert first_page_sentences(tmp_path) == ["Your choices.", "Reject all?"]
 
 
 def test_diff_bad_input(tmp_path):
@@ -374,7 +393,7 @@ def test_diff_bad_input(tmp_path):
 # --- evidence options without a browser ----------------------------------------------------------------
 
 def test_evidence_options_map_to_context_options(tmp_path):
-    from auditor.evidence import EvidenceOptions
+    from auditor.evidence.run_folder import EvidenceOptions
 
     assert EvidenceOptions().context_options(tmp_path, "goal") == {}
     opts = EvidenceOptions(video=True, har=True).context_options(tmp_path, "baseline")
@@ -384,7 +403,7 @@ def test_evidence_options_map_to_context_options(tmp_path):
 
 
 def test_videos_get_tool_chosen_names(tmp_path):
-    from auditor.evidence import tidy_videos
+    from auditor.evidence.run_folder import tidy_videos
 
     (tmp_path / "video" / "goal").mkdir(parents=True)
     (tmp_path / "video" / "goal" / "3f2a9c.webm").write_bytes(b"a")
@@ -422,7 +441,7 @@ def test_diff_neutralises_page_text_in_the_terminal_and_markdown():
     from report_factory import make_finding, make_report
     from rich.console import Console
 
-    from auditor.diff import diff_reports, render_markdown, render_terminal
+    from auditor.evidence.diff import diff_reports, render_markdown, render_terminal
 
     a = make_report([make_finding(1)])
     b = make_report([make_finding(1), make_finding(2, heuristic="x", title="evil \x1b[2J [bold]t[/] <script>|")])

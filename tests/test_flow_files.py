@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.flow import FlowError, load_flow, parse_flow
+from auditor.flow.spec import FlowError, load_flow, parse_flow
 from tests.conftest import FIXTURES, run_cli
 
 GOOD = """\

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from auditor.flow import GOALS, LOCATOR_KEYS, STEP_KINDS, FlowError, parse_flow
+from auditor.flow.spec import GOALS, LOCATOR_KEYS, STEP_KINDS, FlowError, parse_flow
 from auditor.trace import Box, Dialog, Element, FlowInfo, FlowTrace, PathTrace, Snapshot, StepTrace
 from tests.test_flow_files import GOOD
 
@@ -194,7 +194,7 @@ def test_every_heuristic_survives_any_trace(trace):
 @CI
 @given(traces())
 def test_judge_and_every_renderer_survive_any_trace(trace):
-    from auditor.audit import judge
+    from auditor.judge.verdict import judge
     from auditor.report.html import render_html
     from auditor.report.json_report import render_json
     from auditor.report.markdown import render_markdown
@@ -217,7 +217,7 @@ def test_judge_and_every_renderer_survive_any_trace(trace):
 
 def test_regressions_found_by_the_fuzzers():
     """dead-end compared checked=None with a bool; SARIF resolved a flow path holding a NUL byte."""
-    from auditor.audit import judge
+    from auditor.judge.verdict import judge
     from auditor.report.sarif import render_sarif
 
     els = [Element(index=0, tag="input", label="Agree", checked=True),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from trace_factory import make_element, make_snapshot, make_step, make_trace
 
-from auditor.colour import contrast_ratio, effective_background
+from auditor.gather.colour import contrast_ratio, effective_background
 from heuristics import hidden_affordance
 
 ACCEPT = dict(text="Accept all", path="#accept", box=make_element().box.model_copy(update={"width": 130,

@@ -218,8 +218,8 @@ def test_huge_dom_snapshot_stays_fast(server):
     script's per-element sibling and label scans and Playwright's result serialiser were replaced."""
     from playwright.sync_api import sync_playwright
 
-    from auditor import snapshot
-    from auditor.browser import launch, resolve_browser
+    from auditor.gather import snapshot
+    from auditor.gather.browser import launch, resolve_browser
 
     with sync_playwright() as pw:
         browser = launch(pw, resolve_browser(None, pw))
@@ -262,11 +262,11 @@ def test_beforeunload_trap_is_answered_and_recorded(tmp_path, server):
 
 
 def test_renderer_crash_ends_incomplete(tmp_path, monkeypatch):
-    from auditor import driver
-    from auditor.audit import audit
-    from auditor.flow import load_flow
+    from auditor.gather import steps
+    from auditor.pipeline import audit
+    from auditor.flow.spec import load_flow
 
-    real_act = driver._act
+    real_act = steps._act
 
     def crashing_act(run, step, target, timeout_s):
         try:
@@ -275,7 +275,7 @@ def test_renderer_crash_ends_incomplete(tmp_path, monkeypatch):
             pass
         real_act(run, step, target, timeout_s)
 
-    monkeypatch.setattr(driver, "_act", crashing_act)
+    monkeypatch.setattr(steps, "_act", crashing_act)
     started = time.monotonic()
     result = audit(load_flow(HOSTILE / "crash" / "flow.yaml"), tmp_path / "run", include_baseline=False)
     seconds = time.monotonic() - started
@@ -298,8 +298,10 @@ def test_pages_cannot_read_local_files(tmp_path, server):
 
 def test_screenshot_names_come_from_step_numbers(tmp_path, server):
     o = audit_case("popup", tmp_path, server, bound=25)
-    names = sorted(p.name for p in (o.run / "screenshots").iterdir())
-    assert names == ["goal-01.png", "goal-02.png", "goal-final.png"]
+    shots = o.run / "screenshots"
+    assert sorted(p.name for p in shots.glob("*.png")) == ["goal-01.png", "goal-02.png", "goal-final.png"]
+    assert sorted(p.name for p in shots.glob("*.html")) == ["goal-01.html", "goal-02.html", "goal-final.html"]
+    assert sorted(p.suffix for p in shots.iterdir()) == [".html"] * 3 + [".png"] * 3
 
 
 # --- interruption --------------------------------------------------------------------------------------

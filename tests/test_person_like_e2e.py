@@ -1,4 +1,4 @@
-"""The driver acts like a person on the pages consent libraries make (auditor/person.py).
+"""The driver acts like a person on the pages consent libraries make (auditor/gather/person.py).
 
 Sites live in fixtures/person/<name>/: handlers attached late or on the first interaction, slider
 switches over hidden checkboxes, a layer that fades in, a banner hidden from automated browsers. Each
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import run_cli
 from tests.trace_factory import make_step, make_trace
 
 from heuristics import delay

@@ -16,9 +16,9 @@ import pytest
 from trace_factory import make_element, make_step, make_trace
 
 from auditor.trace import Dialog
-from heuristics import _phrases as P
+from auditor.words import phrases as P
 from heuristics import ambiguous_wording, confirmshaming, late_disclosure, retyped_identity, verification_barrier
-from heuristics._phrases._build import LANGUAGES, phrase_regex
+from auditor.words.phrases._build import LANGUAGES, phrase_regex
 from heuristics.late_disclosure import kinds_in
 
 FORM = "https://example.test/object"

@@ -1,15 +1,14 @@
 """The pytest plugin, as a designer uses it: a Playwright test of their own flow, audited by consent_audit.
 
 pytester runs a sample test file in a subprocess (a fresh pytest that loads the plugin through its
-``pytest11`` entry point); the sample tests make their own browser with auditor.browser and serve the
-fixture sites with auditor.server.serve_folder. No pytest-playwright needed.
+``pytest11`` entry point); the sample tests make their own browser with auditor.gather.browser and serve the
+fixture sites with auditor.gather.server.serve_folder. No pytest-playwright needed.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -23,8 +22,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from auditor.browser import launch, resolve_browser
-from auditor.server import serve_folder
+from auditor.gather.browser import launch, resolve_browser
+from auditor.gather.server import serve_folder
 
 FIXTURES = Path(r"{fixtures}")
 
@@ -83,14 +82,41 @@ def test_meta_replica_is_too_hard(consent_audit, browser, site):
     flow.assert_friction_below(30)
 
 
-def test_a_failing_flow_is_reported_incomplete(consent_audit, browser, site):
+def test_a_missing_control_makes_the_goal_unreachable(consent_audit, browser, site):
     page = browser.new_page()
     page.goto(site + "fair/notice.html")
     with pytest.raises(Exception):
         with consent_audit.record(page) as flow:
             page.get_by_role("button", name="No such button").click(timeout=500)
-    assert flow.report.status == "incomplete"
-    assert "the test stopped" in flow.report.reason
+    goal = flow.trace.goal
+    assert flow.report.status == "goal-unreachable" and goal.failed_step == 1, flow.report.reason
+    assert "No such button" in goal.reason and goal.steps[0].screenshot and goal.steps[0].html
+
+
+def test_a_test_that_breaks_is_reported_incomplete(consent_audit, browser, site):
+    page = browser.new_page()
+    page.goto(site + "fair/notice.html")
+    with pytest.raises(RuntimeError):
+        with consent_audit.record(page) as flow:
+            raise RuntimeError("fixture server went away")
+    assert flow.report.status == "incomplete" and "the test stopped" in flow.report.reason
+
+
+def test_only_the_recorded_page_is_wrapped_and_dialogs_are_recorded(consent_audit, browser, site):
+    from playwright.sync_api import Locator, Page
+
+    page, other = browser.new_page(), browser.new_page()
+    page.goto(site + "fair/notice.html")
+    other.goto(site + "fair/notice.html")
+    with consent_audit.record(page) as flow:
+        page.evaluate("() => document.querySelector('button').addEventListener('click', () => confirm('Sure?'))")
+        other.get_by_role("button", name="Accept").click()          # not recorded: another page
+        page.get_by_role("button").first.click()
+        assert type(other) is Page and type(other.get_by_role("button")) is Locator
+    assert type(page) is Page
+    steps = flow.trace.goal.steps
+    assert len(steps) == 1 and [d.message for d in steps[0].dialogs] == ["Sure?"] and steps[0].clicks == 2
+    assert steps[0].find_ms is not None and steps[0].html.endswith("goal-01.html")
 '''
 
 
@@ -104,7 +130,7 @@ def test_plugin_records_audits_and_fails_with_the_findings(sample, tmp_path):
     out = tmp_path / "reports"
     result = sample.runpytest_subprocess("-s", "-p", "no:cacheprovider", f"--consent-audit-dir={out}",
                                          timeout=240)
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=4, failed=1)
     text = result.stdout.str()
     # The Meta replica fails the friction gate; the failure message lists the findings.
     assert "friction 100 is not below 30" in text
@@ -119,7 +145,7 @@ def test_plugin_records_audits_and_fails_with_the_findings(sample, tmp_path):
     report = json.loads((meta_dir / "report.json").read_text())
     assert report["metrics"]["goal_steps"] == 7 and report["metrics"]["baseline_clicks"] == 1
     assert (meta_dir / "report.html").is_file() and (meta_dir / "screenshots" / "goal-07.png").is_file()
-    from auditor.evidence import verify
+    from auditor.evidence.manifest import verify
 
     assert verify(meta_dir).intact
     # A finding points at the test's own line, as a flow file's finding points at the flow's line.
@@ -132,7 +158,7 @@ def test_plugin_is_registered_through_the_entry_point():
     from importlib.metadata import entry_points
 
     eps = {ep.name: ep.value for ep in entry_points(group="pytest11")}
-    assert eps.get("consent_audit") == "auditor.pytest_plugin"
+    assert eps.get("consent_audit") == "auditor.gather.pytest_plugin"
 
 
 def test_recording_does_not_leak_patches():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.flow import FlowError, parse_flow
+from auditor.flow.spec import FlowError, parse_flow
 from tests.conftest import FIXTURES, run_cli
 from tests.test_flow_files import GOOD
 
@@ -96,8 +96,8 @@ NOTICE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>n<
 
 
 def test_ambiguous_locator_is_a_warning_and_paths_share_no_cookies(tmp_path):
-    from auditor.audit import audit
-    from auditor.flow import load_flow
+    from auditor.pipeline import audit
+    from auditor.flow.spec import load_flow
 
     flow = _site(tmp_path, NOTICE, "name: Two buttons\nstart: notice.html\ngoal: object\n"
                  "path: [{click: {role: button, name: Object}}]\ndone: {text: Recorded}\n"
@@ -157,9 +157,10 @@ def test_rescore_of_a_folder_exits_2(tmp_path):
 
 def test_reports_are_written_atomically(tmp_path, monkeypatch):
     """A write that fails half-way leaves neither a truncated report nor a temporary file behind."""
-    import auditor.atomic
-    from auditor.atomic import RunFolderError
-    from auditor.audit import judge, write_outputs
+    import auditor.evidence.atomic
+    from auditor.evidence.atomic import RunFolderError
+    from auditor.judge.verdict import judge
+    from auditor.pipeline import write_outputs
     from tests.trace_factory import make_step, make_trace
 
     trace = make_trace([make_step(1, "click")])
@@ -169,7 +170,7 @@ def test_reports_are_written_atomically(tmp_path, monkeypatch):
     def disk_full(src, dst):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(auditor.atomic.os, "replace", disk_full)
+    monkeypatch.setattr(auditor.evidence.atomic.os, "replace", disk_full)
     with pytest.raises(RunFolderError, match="No space left on device"):
         write_outputs(trace, report, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
@@ -178,30 +179,31 @@ def test_reports_are_written_atomically(tmp_path, monkeypatch):
 
 def test_every_report_writer_uses_the_atomic_writer():
     """A plain write_text / open(.., 'w') in a writer of run-folder files would leave a half-written file
-    when the run is interrupted; every such writer goes through auditor/atomic.py."""
+    when the run is interrupted; every such writer goes through auditor/evidence/atomic.py."""
     import re
 
     root = Path(__file__).resolve().parent.parent / "auditor"
     plain = re.compile(r"\.write_text\(|\.write_bytes\(|(?<![\w.])open\([^)]*['\"][wa]|json\.dump\(")
     offenders = [f"{path.relative_to(root)}: {line.strip()}"
-                 for path in sorted([*(root / n for n in ("audit.py", "driver.py", "trace.py", "evidence.py",
-                                                          "cli.py", "snapshot.py")), *(root / "report").glob("*.py")])
-                 if path.exists()
+                 for path in sorted([root / "pipeline.py", root / "cli.py", root / "trace.py",
+                                     *(root / "gather").glob("*.py"), *(root / "evidence").glob("*.py"),
+                                     *(root / "report").glob("*.py")])
                  for line in path.read_text().splitlines() if plain.search(line) and not line.lstrip().startswith("#")]
     # the write probe of the run folder and the crash log are not run-folder files
-    allowed = {'cli.py: probe.write_text("")', 'cli.py: path.write_text(traceback.format_exc(), encoding="utf-8")'}
+    allowed = {'evidence/run_folder.py: probe.write_text("")',
+               'cli.py: path.write_text(traceback.format_exc(), encoding="utf-8")'}
     assert [o for o in offenders if o not in allowed] == []
 
 
 def test_run_folder_failing_mid_run_exits_2(tmp_path, monkeypatch):
     """The disk fills up after the first screenshot: the audit stops with RunFolderError (CLI: exit 2)."""
-    from auditor import driver
-    from auditor.atomic import RunFolderError
-    from auditor.audit import audit
-    from auditor.flow import load_flow
+    from auditor.gather import recorder
+    from auditor.evidence.atomic import RunFolderError
+    from auditor.pipeline import audit
+    from auditor.flow.spec import load_flow
 
     calls = []
-    real = driver.write_bytes_atomic
+    real = recorder.write_bytes_atomic
 
     def failing(path, data):
         calls.append(path)
@@ -209,7 +211,7 @@ def test_run_folder_failing_mid_run_exits_2(tmp_path, monkeypatch):
             raise OSError(errno.ENOSPC, "No space left on device")
         real(path, data)
 
-    monkeypatch.setattr(driver, "write_bytes_atomic", failing)
+    monkeypatch.setattr(recorder, "write_bytes_atomic", failing)
     with pytest.raises(RunFolderError, match="cannot write evidence to the run folder"):
         audit(load_flow(FIXTURES / "meta-2024" / "flow.yaml"), tmp_path / "run", include_baseline=False)
 

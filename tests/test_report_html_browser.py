@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from auditor.browser import launch, resolve_browser
+from auditor.gather.browser import launch, resolve_browser
 
 PAYLOADS = ("<img src=x onerror=", "<script>window.__pwned=2", '"><svg onload=')
 

@@ -11,7 +11,7 @@ import struct
 import jsonschema
 import pytest
 from markdown_it import MarkdownIt
-from report_factory import INJECTION, make_finding, make_report, png_bytes, write_screenshots
+from report_factory import make_finding, make_report, png_bytes, write_screenshots
 from rich.console import Console
 
 from auditor.report.html import image_size, render_html

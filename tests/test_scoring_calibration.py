@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from auditor.scoring import BANDS, SEVERITY_POINTS
+from auditor.judge.scoring import BANDS, SEVERITY_POINTS
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "scoring.md"
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from auditor.classifier.labels import ACCEPTING, DESCRIPTIONS, LABELS, LEADING_ON, MIN_SCORE, REFUSING
+from auditor.classifier.labels import (
+    ACCEPTING,
+    DESCRIPTIONS,
+    LABELS,
+    LEADING_ON,
+    MIN_SCORE,
+    REFUSING,
+)
 
 __all__ = ["ACCEPTING", "DESCRIPTIONS", "LABELS", "LEADING_ON", "MIN_SCORE", "REFUSING", "Prediction",
            "affordance", "classify", "trained_model"]

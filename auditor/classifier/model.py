@@ -14,9 +14,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from pathlib import Path
-
 from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from auditor.evidence import run_file
-from auditor.report.model import Report, metric_rows, no_findings_text
+from auditor.evidence.run_folder import run_file
+from auditor.report.model import Report, exploration_rows, metric_rows, no_findings_text
 from auditor.trace import Box
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -185,7 +185,8 @@ def render_html(report: Report, run_dir: Path) -> str:
         report=report, m=m, metric_rows=metric_rows(m), finding_shots=finding_shots, step_shots=step_shots,
         final_shots=final_shots, goal=paths.get("goal"), baseline=paths.get("baseline"), scale=scale,
         points_by_finding={f.number: f.points for f in report.findings},
-        evidence_files=evidence_files(run_dir), no_findings=no_findings_text(report.status),
+        evidence_files=evidence_files(run_dir), no_findings=no_findings_text(report.finished),
+        exploration_rows=exploration_rows(report.exploration) if report.exploration else [],
     )
 
 

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from auditor.atomic import write_text_atomic
+from auditor.evidence.atomic import write_text_atomic
 from auditor.report.html import render_html
 from auditor.report.markdown import render_markdown
 from auditor.report.model import REPORT_SCHEMA_VERSION, Report

@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from auditor.findings import severity_at_least
-from auditor.report.model import Report
+from auditor.report.model import Report, finding_place
 
 DEFAULT_GATE = "medium"
 # XML 1.0 cannot carry most control characters, even escaped; page text may contain them.
@@ -25,8 +25,7 @@ def _clean(text: object) -> str:
 
 
 def _finding_text(f) -> str:
-    where = f"step {f.step} of the {f.path} path" if f.step else f"the {f.path} path"
-    lines = [f"{f.number}. [{f.severity.upper()}] {f.title}", f"   at {where}" + (f" ({f.url})" if f.url else ""),
+    lines = [f"{f.number}. [{f.severity.upper()}] {f.title}", f"   at {finding_place(f)}" + (f" ({f.url})" if f.url else ""),
              f"   {f.detail}"]
     if f.flow_line:
         lines.append(f"   flow file line {f.flow_line}")
@@ -35,12 +34,7 @@ def _finding_text(f) -> str:
     return "\n".join(lines)
 
 
-def build_junit(report: Report, fail_on: str | None = None, max_friction: int | None = None,
-                meta: dict | None = None) -> ET.Element:
-    if meta is None:
-        from heuristics.registry import metadata
-
-        meta = metadata()
+def build_junit(report: Report, fail_on: str | None = None, max_friction: int | None = None) -> ET.Element:
     gate = fail_on or DEFAULT_GATE
     classname = f"consent-audit.{report.flow.name}"
     suite = ET.Element("testsuite", name=_clean(f"consent-audit: {report.flow.name}"))
@@ -52,7 +46,7 @@ def build_junit(report: Report, fail_on: str | None = None, max_friction: int | 
         return ET.SubElement(suite, "testcase", classname=_clean(classname), name=_clean(name), time="0")
 
     c = case("audit-complete")
-    if report.status != "complete":
+    if not report.finished:
         errors += 1
         e = ET.SubElement(c, "error", message=_clean(f"audit {report.status}: {report.reason or 'unknown reason'}"),
                           type="incomplete")
@@ -64,7 +58,7 @@ def build_junit(report: Report, fail_on: str | None = None, max_friction: int | 
             ET.SubElement(c, "failure", type="max-friction",
                           message=_clean(f"friction {report.friction} is above --max-friction {max_friction}")).text = \
                 _clean("\n".join(_finding_text(f) for f in report.findings))
-    ids = sorted(set(meta) | {f.heuristic for f in report.findings})
+    ids = sorted({h.id for h in report.heuristics} | {f.heuristic for f in report.findings})
     for hid in ids:
         c = case(hid)
         mine = [f for f in report.findings if f.heuristic == hid]
@@ -97,17 +91,15 @@ def build_junit(report: Report, fail_on: str | None = None, max_friction: int | 
     return root
 
 
-def render_junit(report: Report, fail_on: str | None = None, max_friction: int | None = None,
-                 meta: dict | None = None) -> str:
-    root = build_junit(report, fail_on, max_friction, meta)
+def render_junit(report: Report, fail_on: str | None = None, max_friction: int | None = None) -> str:
+    root = build_junit(report, fail_on, max_friction)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def write_junit(report: Report, run_dir: Path, fail_on: str | None = None, max_friction: int | None = None,
-                meta: dict | None = None) -> Path:
-    from auditor.atomic import write_text_atomic
+def write_junit(report: Report, run_dir: Path, fail_on: str | None = None, max_friction: int | None = None) -> Path:
+    from auditor.evidence.atomic import write_text_atomic
 
     path = Path(run_dir) / "junit.xml"
-    write_text_atomic(path, render_junit(report, fail_on, max_friction, meta))
+    write_text_atomic(path, render_junit(report, fail_on, max_friction))
     return path

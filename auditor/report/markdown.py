@@ -12,9 +12,17 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from auditor.report.model import (PathSummary, Report, ReportFinding, finding_place, metric_rows, no_findings_text,
-                                  total_text)
-from auditor.wording import plural
+from auditor.report.model import (
+    PathSummary,
+    Report,
+    ReportFinding,
+    exploration_rows,
+    finding_place,
+    metric_rows,
+    no_findings_text,
+    total_text,
+)
+from auditor.words.wording import plural
 
 # ASCII punctuation with a meaning in CommonMark / GFM inline or table syntax (and `$` for GitHub maths).
 # `.`, `-` and `+` only matter at the start of a line, and escaped text never starts one (see above).
@@ -131,10 +139,19 @@ def _paths(report: Report) -> list[str]:
     return out
 
 
+def _exploration(report: Report) -> list[str]:
+    """How `explore` found the paths (nothing for a scripted flow)."""
+    if report.exploration is None:
+        return []
+    out = ["## How the paths were found", "", "| | |", "|---|---|"]
+    out += [f"| {what} | {escape_md(value)} |" for what, value in exploration_rows(report.exploration)]
+    return out + [""]
+
+
 def render_markdown(report: Report) -> str:
     m = report.metrics
     out = [f"# Consent audit: {escape_md(report.flow.name)} (goal: {escape_md(report.flow.goal)})", ""]
-    if report.status != "complete":
+    if not report.finished:
         where = f" at step {report.failed_step}" if report.failed_step else ""
         out += [f"> **Audit {report.status}{where}:** {escape_md(report.reason or 'unknown reason')}. "
                 "The score is a lower bound, not a verdict of low friction.", ""]
@@ -152,13 +169,14 @@ def render_markdown(report: Report) -> str:
     out.append("")
     if m.effort_ratio is not None:
         out += [f"The goal path takes {m.effort_ratio:g}× the effort of the baseline.", ""]
+    out += _exploration(report)
 
     out += ["## Findings", ""]
     if report.findings:
         for f in report.findings:
             out += _finding(f)
     else:
-        out += [no_findings_text(report.status), ""]
+        out += [no_findings_text(report.finished), ""]
 
     total = total_text(report)
     if total:

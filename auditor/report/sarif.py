@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from auditor.report.model import Report
+from auditor.report.model import HeuristicInfo, Report, finding_place
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -22,7 +22,7 @@ LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "heuristics.md"
 
 
-def _help_uri(meta, docs_base: str | None) -> str:
+def _help_uri(meta: HeuristicInfo, docs_base: str | None) -> str:
     """An absolute URI for the rule's documentation (SARIF requires one)."""
     anchor = meta.help_url.split("#", 1)[1] if "#" in meta.help_url else meta.id
     if docs_base:
@@ -43,7 +43,7 @@ def _flow_uri(report: Report, cwd: Path) -> str | None:
     return Path(rel).as_posix()
 
 
-def _rule(meta, docs_base: str | None) -> dict:
+def _rule(meta: HeuristicInfo, docs_base: str | None) -> dict:
     return {
         "id": meta.id,
         "name": "".join(part.capitalize() for part in meta.id.split("-")),
@@ -58,12 +58,8 @@ def _rule(meta, docs_base: str | None) -> dict:
     }
 
 
-def build_sarif(report: Report, meta: dict | None = None, cwd: Path | None = None,
-                docs_base: str | None = None) -> dict:
-    if meta is None:
-        from heuristics.registry import metadata
-
-        meta = metadata()
+def build_sarif(report: Report, cwd: Path | None = None, docs_base: str | None = None) -> dict:
+    meta = {h.id: h for h in report.heuristics}
     cwd = cwd or Path.cwd()
     rule_ids = sorted(set(meta) | {f.heuristic for f in report.findings})
     rules = []
@@ -93,7 +89,7 @@ def build_sarif(report: Report, meta: dict | None = None, cwd: Path | None = Non
             region = {"startLine": f.flow_line if f.flow_line and f.flow_line > 0 else 1}
             result["locations"] = [{
                 "physicalLocation": {"artifactLocation": {"uri": flow_uri}, "region": region},
-                "message": {"text": f"step {f.step} of the {f.path} path" if f.step else f"the {f.path} path"},
+                "message": {"text": finding_place(f)},
             }]
         results.append(result)
     run: dict = {
@@ -104,8 +100,8 @@ def build_sarif(report: Report, meta: dict | None = None, cwd: Path | None = Non
         "properties": {"flow": report.flow.name, "goal": report.flow.goal, "status": report.status,
                        "friction": report.friction, "band": report.band, "start": report.flow.start},
     }
-    invocation: dict = {"executionSuccessful": report.status == "complete"}
-    if report.status != "complete":
+    invocation: dict = {"executionSuccessful": report.finished}
+    if not report.finished:
         invocation["toolExecutionNotifications"] = [
             {"level": "error", "message": {"text": f"audit {report.status}: {report.reason or 'unknown reason'}"}}]
     run["invocations"] = [invocation]
@@ -114,13 +110,13 @@ def build_sarif(report: Report, meta: dict | None = None, cwd: Path | None = Non
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
-def render_sarif(report: Report, meta: dict | None = None, cwd: Path | None = None) -> str:
-    return json.dumps(build_sarif(report, meta, cwd), indent=2, ensure_ascii=False) + "\n"
+def render_sarif(report: Report, cwd: Path | None = None) -> str:
+    return json.dumps(build_sarif(report, cwd), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_sarif(report: Report, run_dir: Path, meta: dict | None = None, cwd: Path | None = None) -> Path:
-    from auditor.atomic import write_text_atomic
+def write_sarif(report: Report, run_dir: Path, cwd: Path | None = None) -> Path:
+    from auditor.evidence.atomic import write_text_atomic
 
     path = Path(run_dir) / "report.sarif"
-    write_text_atomic(path, render_sarif(report, meta, cwd))
+    write_text_atomic(path, render_sarif(report, cwd))
     return path

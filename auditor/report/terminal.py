@@ -19,8 +19,16 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from auditor.report.model import Report, ReportFinding, finding_place, metric_rows, no_findings_text, total_text
-from auditor.wording import plural
+from auditor.report.model import (
+    Report,
+    ReportFinding,
+    exploration_rows,
+    finding_place,
+    metric_rows,
+    no_findings_text,
+    total_text,
+)
+from auditor.words.wording import plural
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -55,6 +63,20 @@ def _metrics_table(report: Report) -> Table:
     for label, goal, base in metric_rows(m):
         table.add_row(label, goal, base)
     return table
+
+
+def _exploration(console: Console, report: Report) -> None:
+    """How `explore` found the paths: the search's spend, its budget and what it tried."""
+    if report.exploration is None:
+        return
+    console.rule(Text("How the paths were found", style="bold"), align="left")
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    for what, value in exploration_rows(report.exploration):
+        table.add_row(what, _text(value))
+    console.print(table)
+    console.print()
 
 
 def _finding(console: Console, f: ReportFinding) -> None:
@@ -96,7 +118,7 @@ def render_terminal(report: Report, console: Console) -> None:
     title = Text.assemble(("consent-audit", "bold"), " · ", _text(report.flow.name, "bold"),
                           " · goal: ", _text(report.flow.goal))
     console.rule(title)
-    if report.status != "complete":
+    if not report.finished:
         console.print(Text(f"AUDIT {report.status.upper()}", style="bold white on red"))
     console.print(_text(report.headline, "bold"))
     console.print()
@@ -117,13 +139,14 @@ def render_terminal(report: Report, console: Console) -> None:
         console.print(Text(f"The goal path takes {report.metrics.effort_ratio:g}× the effort of the baseline.",
                            style="italic"))
     console.print()
+    _exploration(console, report)
 
     if report.findings:
         console.rule(Text("Findings", style="bold"), align="left")
         for f in report.findings:
             _finding(console, f)
     else:
-        console.print(Text(no_findings_text(report.status), style="green" if report.status == "complete" else "yellow"))
+        console.print(Text(no_findings_text(report.finished), style="green" if report.finished else "yellow"))
         console.print()
 
     total = total_text(report)

@@ -1,0 +1,1 @@
+"""Find and prove the shortest refusal and acceptance paths from a URL alone (issue 12)."""

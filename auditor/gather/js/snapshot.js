@@ -1,0 +1,429 @@
+// One call gathers a whole page snapshot: every interactive element and form field as a person would
+// perceive it, across open shadow roots and same-origin iframes. Colour layers are returned raw; the
+// compositing and WCAG contrast are computed in Python with coloraide (auditor/gather/colour.py).
+// Argument: the acted-on element (or null); the result says which entry it is.
+(target) => {
+  const MAX_ELEMENTS = 5000;
+  const MAX_TEXT = 200000;
+  const INTERACTIVE = 'a[href], button, input:not([type="hidden"]), textarea, select, summary, ' +
+    '[role="button"], [role="link"], [role="switch"], [role="checkbox"], [role="radio"], ' +
+    '[role="menuitem"], [role="tab"], [role="option"], [onclick]';
+  const PROSE_BLOCKS = new Set(['P', 'LI', 'DD', 'TD', 'BLOCKQUOTE', 'FIGCAPTION', 'SPAN', 'DIV', 'SECTION', 'ARTICLE']);
+  const IMPLICIT_ROLE = { A: 'link', BUTTON: 'button', TEXTAREA: 'textbox', SELECT: 'combobox', SUMMARY: 'button' };
+  const INPUT_ROLE = { checkbox: 'checkbox', radio: 'radio', submit: 'button', button: 'button', reset: 'button',
+    image: 'button', range: 'slider', search: 'searchbox' };
+  const topWin = window;
+  const vw = topWin.innerWidth, vh = topWin.innerHeight;
+  const elements = [];
+  let targetIndex = null;
+  let truncated = false;
+  const extraText = [];
+
+  const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  // Position among same-tag siblings (0: the only one), computed once per parent: a feed with thousands
+  // of children must not cost a scan of all siblings per element (tests/test_hostile_e2e.py, huge DOM).
+  const nthCache = new Map();
+  const nthOfType = (n) => {
+    let seen = nthCache.get(n.parentElement);
+    if (!seen) {
+      seen = { index: new Map(), count: new Map() };
+      for (const c of n.parentElement.children) {
+        const k = (seen.count.get(c.tagName) || 0) + 1;
+        seen.count.set(c.tagName, k);
+        seen.index.set(c, k);
+      }
+      nthCache.set(n.parentElement, seen);
+    }
+    return seen.count.get(n.tagName) > 1 ? seen.index.get(n) : 0;
+  };
+  // el.labels scans the whole document on every call; map each tree's labels to their controls once.
+  const labelMaps = new Map();
+  const labelsOf = (el) => {
+    const root = el.getRootNode();
+    let map = labelMaps.get(root);
+    if (!map) {
+      map = new Map();
+      for (const l of (root.querySelectorAll ? root.querySelectorAll('label') : [])) {
+        const c = l.control;
+        if (c) map.set(c, [...(map.get(c) || []), l]);
+      }
+      labelMaps.set(root, map);
+    }
+    return map.get(el) || [];
+  };
+  const cssPath = (el) => {
+    const parts = [];
+    for (let n = el; n && n.nodeType === 1 && parts.length < 8; n = n.parentElement) {
+      let part = n.tagName.toLowerCase();
+      if (n.id) { parts.unshift(part + '#' + CSS.escape(n.id)); break; }
+      const nth = n.parentElement ? nthOfType(n) : 0;
+      if (nth) part += ':nth-of-type(' + nth + ')';
+      parts.unshift(part);
+    }
+    return parts.join(' > ');
+  };
+  const textOf = (el) => clean(el.innerText !== undefined ? el.innerText : el.textContent);
+  const labelOf = (el) => {
+    const doc = el.ownerDocument;
+    const ids = el.getAttribute('aria-labelledby');
+    if (ids) {
+      const t = ids.split(/\s+/).map((id) => doc.getElementById(id)).filter(Boolean).map(textOf).join(' ');
+      if (t) return clean(t);
+    }
+    if (el.getAttribute('aria-label')) return clean(el.getAttribute('aria-label'));
+    const labels = labelsOf(el);
+    if (labels.length) return clean(labels.map(textOf).join(' '));
+    const wrap = el.closest('label');
+    if (wrap) return textOf(wrap);
+    return null;
+  };
+  const roleOf = (el) => {
+    const explicit = el.getAttribute('role');
+    if (explicit) return explicit.split(/\s+/)[0];
+    if (el.tagName === 'INPUT') return INPUT_ROLE[(el.type || 'text').toLowerCase()] || 'textbox';
+    return IMPLICIT_ROLE[el.tagName] || '';
+  };
+  const nameOf = (el, text, label) => {
+    if (label) return label;
+    if (el.tagName === 'INPUT' && ['submit', 'button', 'reset'].includes(el.type)) return clean(el.value);
+    if (text) return text;
+    const img = el.querySelector && el.querySelector('img[alt]');
+    if (img) return clean(img.alt);
+    return clean(el.getAttribute('title') || el.getAttribute('placeholder') || '');
+  };
+  // Memoised per node: computed style, the parent a person would see (across shadow hosts and out of a
+  // same-origin iframe into the <iframe> element), paint layers and overflow clips.
+  const styles = new Map();
+  const styleOf = (n) => {
+    let cs = styles.get(n);
+    if (!cs) { cs = n.ownerDocument.defaultView.getComputedStyle(n); styles.set(n, cs); }
+    return cs;
+  };
+  const parentOf = (n) => {
+    if (n.parentElement) return n.parentElement;
+    const root = n.getRootNode ? n.getRootNode() : null;
+    if (root && root.host) return root.host;
+    if (n === n.ownerDocument.documentElement) {
+      try { return n.ownerDocument.defaultView.frameElement || null; } catch (e) { return null; }
+    }
+    return null;
+  };
+  const TRANSPARENT = (c) => !c || c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c) || /\/\s*0\)$/.test(c);
+  const layerCache = new Map();
+  // [{c: background colour or null, o: opacity}] for the node and every ancestor that paints or fades,
+  // innermost first, up to the top document: enough to composite text and background in Python.
+  const layersOf = (n) => {
+    if (!n) return [];
+    let layers = layerCache.get(n);
+    if (layers) return layers;
+    const cs = styleOf(n);
+    const o = parseFloat(cs.opacity || '1');
+    const bg = TRANSPARENT(cs.backgroundColor) ? null : cs.backgroundColor;
+    const image = cs.backgroundImage && cs.backgroundImage !== 'none';
+    const rest = layersOf(parentOf(n));
+    layers = (bg || o < 1 || image) ? [{ c: bg, o: isNaN(o) ? 1 : o, image: image || undefined }, ...rest] : rest;
+    layerCache.set(n, layers);
+    return layers;
+  };
+  // A fill is a background that differs from what is behind it: a white "button" on a white banner
+  // looks like text, not like a button.
+  const hasFill = (el, cs) => {
+    if (cs.backgroundImage && cs.backgroundImage !== 'none') return true;
+    if (TRANSPARENT(cs.backgroundColor)) return false;
+    const behind = layersOf(parentOf(el)).find((l) => l.c);
+    return cs.backgroundColor !== (behind ? behind.c : 'rgb(255, 255, 255)');
+  };
+  const opacityOf = (el) => layersOf(el).reduce((acc, l) => acc * l.o, 1);
+  const clipCache = new Map();
+  // The rectangle (in the node's own document's viewport) that ancestors with overflow clipping leave
+  // visible, or null when nothing clips. Fixed-position boxes escape their ancestors' clips.
+  const clipOf = (n) => {
+    if (!n) return null;
+    if (clipCache.has(n)) return clipCache.get(n);
+    const cs = styleOf(n);
+    let clip = null;
+    if (cs.position !== 'fixed') {
+      const p = n.parentElement || (n.getRootNode && n.getRootNode().host) || null;
+      if (p) {
+        clip = clipOf(p);
+        const pcs = styleOf(p);
+        if (pcs.overflowX !== 'visible' || pcs.overflowY !== 'visible') {
+          const r = p.getBoundingClientRect();
+          clip = intersect(clip, { left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+        }
+      }
+    }
+    clipCache.set(n, clip);
+    return clip;
+  };
+  const intersect = (a, b) => {
+    if (!a) return b;
+    if (!b) return a;
+    return { left: Math.max(a.left, b.left), top: Math.max(a.top, b.top),
+      right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) };
+  };
+  const shift = (r, dx, dy) => r && { left: r.left + dx, top: r.top + dy, right: r.right + dx, bottom: r.bottom + dy };
+  const hasArea = (r) => !!r && r.right - r.left > 0 && r.bottom - r.top > 0;
+  const inProse = (el, text) => {
+    const cs = el.ownerDocument.defaultView.getComputedStyle(el);
+    if (!cs.display.startsWith('inline') || cs.display === 'inline-block' && cs.backgroundColor !== 'rgba(0, 0, 0, 0)') return false;
+    for (let n = el.parentElement; n; n = n.parentElement) {
+      const d = n.ownerDocument.defaultView.getComputedStyle(n).display;
+      if (d.startsWith('inline')) continue;
+      return PROSE_BLOCKS.has(n.tagName) && textOf(n).length >= text.length + 40;
+    }
+    return false;
+  };
+  const coveredInFrame = (el, r, root) => {
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const win = el.ownerDocument.defaultView;
+    if (cx < 0 || cy < 0 || cx > win.innerWidth || cy > win.innerHeight) return false;
+    const hit = (root.elementFromPoint ? root : el.ownerDocument).elementFromPoint(cx, cy);
+    if (!hit || hit === el || el.contains(hit)) return false;
+    if (labelsOf(el).some((l) => l === hit || l.contains(hit))) return false;
+    if (hit.shadowRoot && hit.shadowRoot.contains(el)) return false;
+    if (hit.contains(el) && !['DIALOG'].includes(hit.tagName)) {
+      // A parent is hit: the element has pointer-events:none or is not painted there.
+      return win.getComputedStyle(el).pointerEvents !== 'none' ? false : true;
+    }
+    return true;
+  };
+  // Covered in its own document, or (inside an iframe) the iframe itself is covered at that point.
+  const covered = (el, r, root, ctx) => {
+    if (coveredInFrame(el, r, root)) return true;
+    for (let f = ctx.frame, x = r.left + r.width / 2 + ctx.dx, y = r.top + r.height / 2 + ctx.dy; f; f = f.ctx.frame) {
+      const fx = x - (f.ctx.dx), fy = y - (f.ctx.dy);
+      const doc = f.el.ownerDocument;
+      const fwin = doc.defaultView;
+      if (fx < 0 || fy < 0 || fx > fwin.innerWidth || fy > fwin.innerHeight) return false;
+      const froot = f.el.getRootNode();
+      const hit = (froot.elementFromPoint ? froot : doc).elementFromPoint(fx, fy);
+      if (hit && hit !== f.el && !(hit.shadowRoot && hit.shadowRoot.contains(f.el)) && !hit.contains(f.el)) return true;
+    }
+    return false;
+  };
+  const inClosedDetails = (el) => {
+    for (let n = parentOf(el); n && n.ownerDocument === el.ownerDocument; n = parentOf(n)) {
+      if (n.tagName === 'DETAILS' && !n.open) {
+        const summary = n.querySelector(':scope > summary');
+        return !(summary && (summary === el || summary.contains(el)));
+      }
+    }
+    return false;
+  };
+
+  // The layer an element belongs to: its innermost dialog, modal or fixed/sticky box (a banner, a
+  // settings panel over the page), or '' for the page itself. A control is compared with its rival in
+  // the same layer: an 'Accept all' under an open settings panel is not what the panel's 'Reject all'
+  // competes with.
+  const layerOfCache = new Map();
+  const isLayer = (n) => {
+    if (n.tagName === 'DIALOG') return true;
+    const role = n.getAttribute('role');
+    if (role === 'dialog' || role === 'alertdialog' || n.getAttribute('aria-modal') === 'true') return true;
+    const pos = styleOf(n).position;
+    return pos === 'fixed' || pos === 'sticky';
+  };
+  const layerOf = (n) => {
+    if (!n || n.nodeType !== 1) return '';
+    if (layerOfCache.has(n)) return layerOfCache.get(n);
+    const layer = isLayer(n) ? cssPath(n) : layerOf(parentOf(n));
+    layerOfCache.set(n, layer);
+    return layer;
+  };
+  // A checkbox or radio styled away (opacity 0, clipped to 1 px, covered by a slider) is still perceived
+  // through its label or switch: is any of its labels painted with an area?
+  const labelVisible = (el) => {
+    const labels = [...labelsOf(el)];
+    const wrap = el.closest('label');
+    if (wrap && !labels.includes(wrap)) labels.push(wrap);
+    return labels.some((l) => {
+      const r = l.getBoundingClientRect();
+      return r.width > 1 && r.height > 1 && (l.checkVisibility ? l.checkVisibility({ opacityProperty: true,
+        visibilityProperty: true }) : true);
+    });
+  };
+  // A master switch ("toggle all", "select all") sets the others: not a purpose of its own.
+  const MASTER = /(^|[-_\s])(toggle|select|check|enable|disable)?[-_]?all($|[-_\s])/i;
+  const isMaster = (el) => {
+    for (let n = el, i = 0; n && i < 3; n = n.parentElement, i += 1) {
+      if (MASTER.test(n.id || '') || MASTER.test(typeof n.className === 'string' ? n.className : '') ||
+        MASTER.test(n.getAttribute('name') || '')) return true;
+    }
+    return false;
+  };
+
+  // The words a person sees on a control: innerText keeps screen-reader-only text ("Personalizza
+  // (finestra modale)", a clipped 1 px span), so text in a part painted with no area, clipped away or
+  // fully transparent is dropped. Plain text-only controls (most) take the innerText as it is.
+  const SR_ONLY_CLIP = /rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)|inset\(50%\)/;
+  const hiddenPart = (n) => {
+    const cs = styleOf(n);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || parseFloat(cs.opacity) === 0) return true;
+    if (SR_ONLY_CLIP.test(cs.clip || '') || SR_ONLY_CLIP.test(cs.clipPath || '')) return true;
+    const r = n.getBoundingClientRect();
+    return cs.position === 'absolute' && (r.width <= 1 || r.height <= 1);
+  };
+  const seenTextOf = (el, text) => {
+    if (!el.firstElementChild || !text) return text;
+    const parts = [];
+    let dropped = false;
+    const walker = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      let hidden = false;
+      for (let n = t.parentElement; n && n !== el.parentElement; n = n.parentElement) {
+        if (n !== el && hiddenPart(n)) { hidden = true; break; }
+      }
+      if (hidden) dropped = dropped || !!t.textContent.trim();
+      else parts.push(t.textContent);
+    }
+    return dropped ? clean(parts.join(' ')) : text;
+  };
+
+  const record = (el, ctx) => {
+    if (elements.length >= MAX_ELEMENTS) { truncated = true; return; }
+    const win = el.ownerDocument.defaultView;
+    const cs = styleOf(el);
+    const r = el.getBoundingClientRect();
+    const x = r.left + ctx.dx + topWin.scrollX, y = r.top + ctx.dy + topWin.scrollY;
+    const closedDetails = inClosedDetails(el);
+    const visible = r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none' &&
+      !closedDetails && (el.checkVisibility ? el.checkVisibility() : true) && ctx.visible;
+    const fullText = el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' ? '' : textOf(el);
+    const text = seenTextOf(el, fullText);
+    const label = labelOf(el);
+    const isField = ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+    const entry = {
+      index: elements.length,
+      tag: el.tagName.toLowerCase(),
+      role: roleOf(el),
+      text: text.slice(0, 500),
+      name: nameOf(el, fullText, label).slice(0, 500),
+      href: el.tagName === 'A' ? el.href : null,
+      box: { x, y, width: r.width, height: r.height },
+      visible,
+      in_viewport: visible && hasArea(intersect(shift(intersect(
+        { left: r.left, top: r.top, right: r.right, bottom: r.bottom }, clipOf(el)), ctx.dx, ctx.dy), ctx.clip)),
+      color: cs.color,
+      bg_layers: layersOf(el),
+      font_size: parseFloat(cs.fontSize) || 0,
+      font_weight: parseInt(cs.fontWeight, 10) || 400,
+      opacity: opacityOf(el),
+      text_decoration: cs.textDecorationLine || '',
+      has_fill: hasFill(el, cs),
+      has_border: ['Top', 'Right', 'Bottom', 'Left'].some((s) => parseFloat(cs['border' + s + 'Width']) > 0 &&
+        cs['border' + s + 'Style'] !== 'none' && !/rgba\([^)]*,\s*0\)$/.test(cs['border' + s + 'Color'])),
+      cursor: cs.cursor,
+      in_prose: visible && inProse(el, text),
+      covered: visible && covered(el, r, el.getRootNode(), ctx),
+      in_shadow: el.getRootNode() instanceof win.ShadowRoot,
+      in_iframe: ctx.inIframe,
+      in_closed_details: closedDetails,
+      disabled: !!el.disabled || el.getAttribute('aria-disabled') === 'true',
+      type: el.tagName === 'INPUT' ? (el.type || 'text') : (el.tagName === 'TEXTAREA' ? 'textarea' : null),
+      label,
+      placeholder: el.getAttribute('placeholder'),
+      required: !!el.required || el.getAttribute('aria-required') === 'true',
+      minlength: isField && el.minLength > 0 ? el.minLength : null,
+      maxlength: isField && el.maxLength > 0 ? el.maxLength : null,
+      value: isField ? String(el.value || '').slice(0, 500) : null,
+      checked: el.tagName === 'INPUT' && ['checkbox', 'radio'].includes(el.type) ? el.checked :
+        (el.getAttribute('aria-checked') !== null ? el.getAttribute('aria-checked') === 'true' : null),
+      path: cssPath(el),
+      layer: layerOf(el),
+      label_visible: el.tagName === 'INPUT' && ['checkbox', 'radio'].includes(el.type) ? labelVisible(el) : null,
+      master_toggle: (el.tagName === 'INPUT' && el.type === 'checkbox') || roleOf(el) === 'switch' ? isMaster(el) : false,
+    };
+    if (el === target) targetIndex = entry.index;
+    elements.push(entry);
+    if (entry.in_viewport && !entry.covered) probes.push({ el, entry, r });
+  };
+
+  // A translucent sheet with pointer-events: none lets clicks through, so elementFromPoint (and the
+  // click) ignore it, yet a person sees the control through a veil. One more hit test per visible control,
+  // with pointer events forced on by a stylesheet that exists only during this loop.
+  const probes = [];
+  const paintOf = (hit) => {
+    const cs = styleOf(hit);
+    const o = opacityOf(hit);
+    if (o <= 0.02 || cs.visibility === 'hidden') return null;
+    if (!TRANSPARENT(cs.backgroundColor)) return { c: cs.backgroundColor, o };
+    if (cs.backgroundImage && cs.backgroundImage !== 'none') return { c: null, o };
+    if (['IMG', 'SVG', 'CANVAS', 'VIDEO', 'svg'].includes(hit.tagName)) return { c: null, o };
+    const ownText = Array.from(hit.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+    return ownText ? { c: null, o } : null;
+  };
+  const probeOverlays = () => {
+    const byDoc = new Map();
+    for (const p of probes) {
+      const doc = p.el.ownerDocument;
+      if (!byDoc.has(doc)) byDoc.set(doc, []);
+      byDoc.get(doc).push(p);
+    }
+    for (const [doc, list] of byDoc) {
+      const style = doc.createElement('style');
+      style.textContent = '*, *::before, *::after { pointer-events: auto !important; }';
+      try {
+        (doc.head || doc.documentElement).appendChild(style);
+        for (const { el, entry, r } of list) {
+          const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+          const root = el.getRootNode();
+          const hit = (root.elementFromPoint ? root : doc).elementFromPoint(cx, cy);
+          if (!hit || hit === el || el.contains(hit) || hit.contains(el)) continue;
+          if (Array.from(el.labels || []).some((l) => l === hit || l.contains(hit))) continue;
+          if (hit.shadowRoot && hit.shadowRoot.contains(el)) continue;
+          const veil = paintOf(hit);
+          if (veil) { entry.covered = true; entry.overlay = veil; }
+        }
+      } catch (e) {
+        // a page that forbids inline styles (CSP) keeps the first hit test's answer
+      } finally {
+        style.remove();
+      }
+    }
+  };
+
+  const walk = (root, ctx) => {
+    const all = root.querySelectorAll('*');
+    for (const el of all) {
+      if (el.matches(INTERACTIVE)) record(el, ctx);
+      if (el.shadowRoot) {
+        extraText.push(clean(Array.from(el.shadowRoot.children).map(textOf).join(' ')));
+        walk(el.shadowRoot, ctx);
+      }
+      if (el.tagName === 'IFRAME' || el.tagName === 'FRAME') {
+        let doc = null;
+        try { doc = el.contentDocument; } catch (e) { doc = null; }
+        if (doc && doc.body) {
+          const r = el.getBoundingClientRect();
+          const cs = el.ownerDocument.defaultView.getComputedStyle(el);
+          const dx = ctx.dx + r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft);
+          const dy = ctx.dy + r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop);
+          extraText.push(textOf(doc.body));
+          const inner = { left: dx, top: dy, right: dx + el.clientWidth, bottom: dy + el.clientHeight };
+          const clip = intersect(intersect(inner, shift(clipOf(el), ctx.dx, ctx.dy)), ctx.clip);
+          walk(doc, { dx, dy, inIframe: true, clip, frame: { el, ctx },
+            visible: ctx.visible && r.width > 0 && r.height > 0 && styleOf(el).visibility !== 'hidden' });
+        }
+      }
+    }
+  };
+  walk(document, { dx: 0, dy: 0, inIframe: false, visible: true, frame: null,
+    clip: { left: 0, top: 0, right: vw, bottom: vh } });
+  probeOverlays();
+  const body = document.body;
+  let text = clean((body ? body.innerText : '') + ' ' + extraText.join(' '));
+  if (text.length > MAX_TEXT) { text = text.slice(0, MAX_TEXT); truncated = true; }
+  const scroller = document.scrollingElement || document.documentElement;
+  return {
+    url: location.href,
+    title: document.title,
+    viewport: { x: topWin.scrollX, y: topWin.scrollY, width: vw, height: vh },
+    page_width: scroller ? scroller.scrollWidth : vw,
+    page_height: scroller ? scroller.scrollHeight : vh,
+    text,
+    elements,
+    target_index: targetIndex,
+    truncated,
+  };
+}

@@ -1,0 +1,298 @@
+"""Acting like a person: wait for the page to settle, notice a click that did nothing, use the switch one sees.
+
+Consent scripts paint their banner before they attach its handlers, fade their layers in, and hide their
+checkboxes under styled sliders. A script that clicks at once, measures mid-fade and clicks the hidden
+input gets a different page from the one a person gets, and the audit then blames the page for the
+auditor's haste. So the driver asks this module to:
+
+- **settle** before it captures a page, until running finite animations and transitions have ended (at
+  most ``ANIMATION_MAX_S``; infinite ones, spinners, are ignored), and before it acts on a page it has not
+  acted on yet, until no request has been in flight and the DOM has not changed for ``QUIET_S`` (at most
+  ``SETTLE_MAX_S``; requests open longer than ``LONG_REQUEST_S``, streams and long polls, are ignored): a
+  library still building its banner has not attached its handlers yet. The quiet window runs while
+  the page is captured, and the capture is taken again if a request started or the DOM changed meanwhile,
+  so a static page pays for the window once, not on top of its capture;
+- **click** and, when the click changed nothing at all (no DOM mutation in any frame or shadow root, no
+  URL, storage, cookie or checked-state change, no request, dialog, load or new tab) within
+  ``RETRY_AFTER_S``, click once more (if the target is still there), as a person would after a second,
+  and say so;
+- **toggle** (``check`` / ``uncheck``) through what a person sees: the label the flow names, the visible
+  switch covering a visually hidden input, or the input's label; then verify the state changed.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Page
+
+SETTLE_MAX_S = 2.0  # network quiet: the longest wait before acting on a page not yet acted on
+QUIET_S = 0.3  # network quiet means no request in flight for this long
+LONG_REQUEST_S = 1.0  # a request open longer than this (a stream, a long poll) does not keep the page busy
+ANIMATION_MAX_S = 1.0  # the longest wait for running finite animations/transitions before a capture
+RETRY_AFTER_S = 1.0  # a click that changed nothing: wait this long for an effect, then click once more
+POLL_S = 0.05
+
+# Counts DOM mutations per document, shadow roots included (a document's observer does not see into them,
+# so attachShadow is wrapped to observe each new root); installed in every frame of a path's context. A
+# click that mutates nothing anywhere, and changes nothing else, did not reach the page's handlers.
+# The auditor's own traces are not counted: a <style> added or removed on its own (the snapshot's probe)
+# and the style attribute of text fields (Playwright hides their caret during a screenshot).
+WATCH_JS = """(() => { let n = 0;
+  const ours = m => (m.type === 'childList' && [...m.addedNodes, ...m.removedNodes].every(x => x.nodeName === 'STYLE')) ||
+    (m.type === 'attributes' && m.attributeName === 'style' && ['INPUT', 'TEXTAREA'].includes(m.target.nodeName));
+  const observe = root => { try { new MutationObserver(r => { for (const m of r) if (!ours(m)) n += 1; }).observe(root,
+          {subtree: true, childList: true, attributes: true, characterData: true}); } catch (e) {} };
+  observe(document);
+  try { const attach = Element.prototype.attachShadow;
+        Element.prototype.attachShadow = function (...args) { const root = attach.apply(this, args);
+          observe(root); return root; }; } catch (e) {}
+  try { Object.defineProperty(window, '__consentAuditMutations', { get: () => n, configurable: false }); }
+  catch (e) {} })();"""
+
+# What a click could change in one document besides its DOM: cookies, storage, and checked states (a
+# property, not an attribute, so no mutation). Cookies the page cannot read (HttpOnly) come with a
+# response, which the request counter sees. A 32-bit hash keeps the round trip small.
+_DOCUMENT_STATE_JS = """() => { let s = '';
+  try { s += document.cookie + '|'; } catch (e) {}
+  try { for (const st of [localStorage, sessionStorage])
+          for (let i = 0; i < st.length; i++) { const k = st.key(i); s += k + '=' + st.getItem(k) + ';'; } }
+  catch (e) {}
+  try { s += '|' + document.querySelectorAll(':checked').length; } catch (e) {}
+  let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+  return [window.__consentAuditMutations || 0, h]; }"""
+
+# The longest time (ms) still to run of the document's running finite animations and transitions.
+_RUNNING_ANIMATIONS_JS = """() => { let longest = 0;
+  try { for (const a of document.getAnimations()) {
+    if (a.playState !== 'running' || !a.effect) continue;
+    const t = a.effect.getComputedTiming();
+    if (!isFinite(t.endTime) || t.localTime === null) continue;
+    longest = Math.max(longest, (t.endTime - t.localTime) / Math.abs(a.playbackRate || 1)); } }
+  catch (e) {}
+  return longest; }"""
+
+_TOGGLE_HELPERS = """
+  const isToggle = e => !!e && ((e.tagName === 'INPUT' && ['checkbox', 'radio'].includes(e.type)) ||
+    (['switch', 'checkbox', 'menuitemcheckbox'].includes(e.getAttribute('role') || '') && e.hasAttribute('aria-checked')));
+  const controlOf = el => {
+    if (isToggle(el)) return el;
+    if (el.tagName === 'LABEL' && isToggle(el.control)) return el.control;
+    const label = el.closest('label');
+    if (label && isToggle(label.control)) return label.control;
+    return el.querySelector('input[type=checkbox], input[type=radio], [role=switch][aria-checked], [role=checkbox][aria-checked]');
+  };
+  const checkedOf = c => c.tagName === 'INPUT' ? c.checked : c.getAttribute('aria-checked') === 'true';
+"""
+
+# The toggle the target names (itself, the control of its label, or the one inside it) and its state.
+_TOGGLE_STATE_JS = f"""el => {{ {_TOGGLE_HELPERS}
+  const c = controlOf(el); return c ? checkedOf(c) : null; }}"""
+
+# What a person would click to flip the toggle, and how it was chosen: the label the flow named; the
+# control itself when it is shown and on top; else the visible element covering the control's centre
+# (a styled slider; not a container of the control), else the control's visible label, else a visible
+# sibling (a slider beside an input nobody labelled).
+_PERSON_TARGET_JS = f"""el => {{ {_TOGGLE_HELPERS}
+  const c = controlOf(el); if (!c) return null;
+  const shown = e => {{ const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    let o = 1; for (let a = e; a && a.nodeType === 1; a = a.parentElement) o *= parseFloat(getComputedStyle(a).opacity) || 0;
+    return r.width >= 4 && r.height >= 4 && s.visibility !== 'hidden' && o > 0.1 &&
+      !/rect\\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\\)/.test(s.clip) && s.clipPath !== 'inset(50%)'; }};
+  if (el !== c && el.closest('label') && shown(el)) return [el, 'its label'];
+  if (c.scrollIntoViewIfNeeded) c.scrollIntoViewIfNeeded(); else c.scrollIntoView({{block: 'center'}});
+  const r = c.getBoundingClientRect(), root = c.getRootNode();
+  const at = (root.elementFromPoint ? root : document).elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+  if (shown(c) && at && (at === c || c.contains(at))) return [c, 'itself'];
+  const near = at && !at.contains(c) &&
+    (Array.from(c.labels || []).some(l => l.contains(at)) || (c.parentElement && c.parentElement.contains(at)));
+  if (near && shown(at)) return [at, 'the visible switch covering it'];
+  for (const l of Array.from(c.labels || [])) if (shown(l)) return [l, 'its label'];
+  for (const s of [c.nextElementSibling, c.previousElementSibling]) if (s && shown(s)) return [s, 'the visible switch beside it'];
+  if (el !== c && shown(el)) return [el, 'the element the flow names'];
+  return null; }}"""
+
+
+def _mutations(page: Page) -> int | None:
+    """DOM changes the page has made so far (WATCH_JS); None while the document is being replaced or gone
+    (the driver's own checks say why)."""
+    try:
+        return page.evaluate("() => window.__consentAuditMutations || 0")
+    except PlaywrightError:
+        return None
+
+
+class ToggleFailed(Exception):
+    def __init__(self, failure: str, reason: str):
+        super().__init__(reason)
+        self.failure, self.reason = failure, reason
+
+
+class _Network:
+    """Requests in flight in a browser context, and when the last one started or ended."""
+
+    def __init__(self, context) -> None:
+        self.open: dict = {}
+        self.started = 0
+        self.last_change = time.monotonic()
+        self._listeners = (("request", self._start), ("requestfinished", self._end), ("requestfailed", self._end))
+        for event, handler in self._listeners:
+            context.on(event, handler)
+
+    def detach(self, context) -> None:
+        for event, handler in self._listeners:
+            context.remove_listener(event, handler)
+
+    def _start(self, request) -> None:
+        self.open[request] = time.monotonic()
+        self.started += 1
+        self.last_change = time.monotonic()
+
+    def _end(self, request) -> None:
+        self.open.pop(request, None)
+        self.last_change = time.monotonic()
+
+    def quiet(self) -> bool:
+        now = time.monotonic()
+        busy = any(now - since < LONG_REQUEST_S for since in self.open.values())
+        return not busy and now - self.last_change >= QUIET_S
+
+
+class Person:
+    """One path's person: settles pages, notices clicks that did nothing, flips switches it can see."""
+
+    def __init__(self, context) -> None:
+        self.network = _Network(context)
+        self.fresh = True  # the current page has not been acted on yet: wait for its network to go quiet
+
+    def detach(self, context) -> None:
+        """Stops listening to ``context`` (one the pytest plugin records in belongs to the test)."""
+        self.network.detach(context)
+
+    # --- settling -----------------------------------------------------------------------------------
+
+    def mark(self, page: Page) -> tuple:
+        """What a capture taken now is compared against: requests started and DOM changes so far, and when."""
+        return (self.network.started, _mutations(page), time.monotonic())
+
+    def quiet_down(self, page: Page, since: tuple, bound_s: float) -> bool:
+        """On a page not yet acted on, waits (bounded) until no request has been in flight and the DOM has
+        not changed for QUIET_S: a consent script still building its banner is not ready for a click, and
+        its changes would pass for the click's effect. True when the page changed after ``since`` (a
+        ``mark``), so its capture must be taken again."""
+        if not self.fresh:
+            return False
+        deadline = time.monotonic() + min(bound_s, SETTLE_MAX_S)
+        _, count, changed_at = since
+        while time.monotonic() < deadline:
+            now_count = _mutations(page)
+            if now_count != count:
+                count, changed_at = now_count, time.monotonic()
+            if self.network.quiet() and time.monotonic() - changed_at >= QUIET_S:
+                break
+            page.wait_for_timeout(POLL_S * 1000)
+        self.fresh = False
+        return self.mark(page)[:2] != since[:2]
+
+    def settle(self, page: Page, frame: Frame | None, bound_s: float) -> None:
+        """Waits (bounded) until running finite animations and transitions on the page and in ``frame``
+        have ended, so a layer fading in is captured as a person sees it."""
+        deadline = time.monotonic() + min(bound_s, ANIMATION_MAX_S)
+        for f in dict.fromkeys(x for x in (page.main_frame, frame) if x is not None):
+            while time.monotonic() < deadline:
+                try:
+                    left_ms = f.evaluate(_RUNNING_ANIMATIONS_JS)
+                except PlaywrightError:
+                    if page.is_closed():
+                        raise
+                    break  # a detached frame has nothing left to animate
+                if not isinstance(left_ms, (int, float)) or left_ms <= 0:
+                    break
+                page.wait_for_timeout(min(left_ms + 20, (deadline - time.monotonic()) * 1000))
+
+    # --- clicks that change nothing ------------------------------------------------------------------
+
+    def _state(self, page: Page, events: Callable[[], tuple]) -> tuple:
+        docs = []
+        for f in page.frames:
+            try:
+                docs.append(tuple(f.evaluate(_DOCUMENT_STATE_JS)))
+            except PlaywrightError:
+                docs.append(None)  # detached or navigating: compared like any other change
+        return (page.url, tuple(docs), self.network.started, events())
+
+    def _changed_within(self, page: Page, before: tuple, events: Callable[[], tuple], seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while True:
+            if page.is_closed() or self._state(page, events) != before:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            page.wait_for_timeout(POLL_S * 2000)
+
+    def click(self, page: Page, locator, timeout_s: float, events: Callable[[], tuple]) -> str | None:
+        """Clicks; if nothing at all changed within RETRY_AFTER_S, clicks once more. Returns why it
+        retried (and what came of it), or None when the first click took effect.
+
+        ``events`` returns the driver's own counters (dialogs, loads, new tabs) so they count as changes.
+        A target that is no longer visible is not clicked again: its click did something we did not see.
+        """
+        before = self._state(page, events)
+        locator.click(timeout=timeout_s * 1000)
+        if self._changed_within(page, before, events, RETRY_AFTER_S):
+            return None
+        try:
+            if not locator.is_visible():
+                return None
+        except PlaywrightError:
+            return None
+        locator.click(timeout=timeout_s * 1000)
+        took = self._changed_within(page, before, events, RETRY_AFTER_S)
+        return (f"the click changed nothing within {RETRY_AFTER_S:g} s (no DOM, URL, storage, cookie or "
+                f"checked-state change, no request, dialog or navigation), so it was clicked once more, as a "
+                f"person would; " + ("the second click took effect" if took else "the second click changed "
+                                     "nothing either"))
+
+    # --- switches ---------------------------------------------------------------------------------------
+
+    def toggle(self, locator, want: bool, timeout_s: float) -> str | None:
+        """Sets a checkbox or switch to ``want`` by clicking what a person sees, then verifies it.
+
+        Returns a note when it clicked something other than the control itself; raises ToggleFailed when
+        the target is no toggle, nothing visible flips it, or the state did not change.
+        """
+        ms = timeout_s * 1000
+        verb = "check" if want else "uncheck"
+        state = locator.evaluate(_TOGGLE_STATE_JS, timeout=ms)
+        if state is None:
+            raise ToggleFailed("flow-mismatch", f"{verb}: the target is not a checkbox or switch, nor the label "
+                                                f"of one")
+        if state == want:
+            return None
+        chosen = locator.evaluate_handle(_PERSON_TARGET_JS, timeout=ms)
+        try:
+            proxy = chosen.evaluate_handle("p => p && p[0]").as_element()
+            how = chosen.evaluate("p => p && p[1]")
+            if proxy is None:
+                raise ToggleFailed("page-fault", f"{verb}: the checkbox is hidden and neither a visible switch nor "
+                                                 f"a visible label belongs to it, so a person could not {verb} it")
+            for attempt in (1, 2):
+                proxy.click(timeout=ms)
+                deadline = time.monotonic() + RETRY_AFTER_S
+                while locator.evaluate(_TOGGLE_STATE_JS, timeout=ms) != want and time.monotonic() < deadline:
+                    time.sleep(POLL_S)
+                if locator.evaluate(_TOGGLE_STATE_JS, timeout=ms) == want:
+                    break
+            else:
+                raise ToggleFailed("page-fault", f"{verb}: clicked {how} twice, {RETRY_AFTER_S:g} s apart, but the "
+                                                 f"switch stayed {'un' if want else ''}checked")
+        finally:
+            chosen.dispose()
+        notes = []
+        if how != "itself":
+            notes.append(f"{verb}: the control is not the visible part of the switch; clicked {how}")
+        if attempt == 2:
+            notes.append(f"{verb}: the first click did not flip the switch within {RETRY_AFTER_S:g} s; clicked again")
+        return "; ".join(notes) or None

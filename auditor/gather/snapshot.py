@@ -1,0 +1,83 @@
+"""Takes a page snapshot in one ``page.evaluate`` and turns it into trace data.
+
+One round trip per snapshot, never one per element: the audit must cost little more than the clicks
+themselves (see benchmarks/overhead.py). The page's rendered HTML comes back in the same round trip.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib.resources import files
+
+from playwright.sync_api import ElementHandle, Page
+
+from auditor.gather.colour import contrast_ratio, effective_background
+from auditor.trace import Element, Snapshot
+
+HTML_MAX_CHARS = 10_000_000  # a page that inflates its DOM beyond this is kept cut, with a note
+
+# The main frame's markup as Playwright's page.content() serialises it: doctype, then the root element.
+_HTML_JS = """(() => { let r = '';
+  try { if (document.doctype) r = new XMLSerializer().serializeToString(document.doctype);
+        if (document.documentElement) r += document.documentElement.outerHTML; } catch (e) {}
+  return r; })()"""
+
+
+@lru_cache(maxsize=1)
+def snapshot_script() -> str:
+    return files("auditor.gather").joinpath("js/snapshot.js").read_text(encoding="utf-8")
+
+
+def from_raw(raw: dict) -> tuple[Snapshot, int | None]:
+    elements = []
+    for e in raw.get("elements", []):
+        layers = e.pop("bg_layers", [])
+        overlay = e.pop("overlay", None)  # a translucent sheet over the element (see snapshot.js)
+        e["background"] = effective_background(layers, overlay)
+        e["contrast"] = (contrast_ratio(e.get("color", ""), layers, e.get("opacity", 1.0), overlay)
+                         if e.get("name") else None)
+        elements.append(Element.model_validate(e))
+    snap = Snapshot(url=raw.get("url", ""), title=raw.get("title", ""), viewport=raw["viewport"],
+                    page_width=raw.get("page_width", 0), page_height=raw.get("page_height", 0),
+                    text=raw.get("text", ""), elements=elements, truncated=raw.get("truncated", False))
+    return snap, raw.get("target_index")
+
+
+def take(page: Page, target: ElementHandle | None = None) -> tuple[Snapshot, int | None]:
+    """The page's snapshot and the index of ``target`` in it (None when not given or in a child frame)."""
+    snap, index, _ = take_with_html(page, target, html=False)
+    return snap, index
+
+
+def take_with_html(page: Page, target: ElementHandle | None = None,
+                   html: bool = True) -> tuple[Snapshot, int | None, str | None]:
+    """Like ``take``, plus the main frame's rendered HTML (read after the snapshot, in the same call)."""
+    # Serialised with JSON.stringify in the page: Playwright's own serialiser takes seconds for the 5,000
+    # entries of a huge page (docs/reliability.md), JSON text takes a few milliseconds.
+    # A page may replace JSON.stringify: then the snapshot comes through Playwright's serialiser after all.
+    markup = f", {_HTML_JS}.slice(0, {HTML_MAX_CHARS})" if html else ""
+    result = page.evaluate(f"(t) => [JSON.stringify(({snapshot_script()})(t)){markup}]", target)
+    text = result[0] if isinstance(result, list) and result else None
+    page_html = result[1] if html and isinstance(result, list) and len(result) > 1 else None
+    try:
+        raw = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        raw = None
+    snap, index = from_raw(raw if isinstance(raw, dict) else page.evaluate(snapshot_script(), target))
+    return snap, index, page_html if isinstance(page_html, str) else None
+
+
+def match_by_box(snapshot: Snapshot, box: dict | None, tag: str | None) -> int | None:
+    """Finds an element by position, for targets inside child frames (their handles cannot cross)."""
+    if not box:
+        return None
+    best, best_d = None, 4.0
+    sx, sy = snapshot.viewport.x, snapshot.viewport.y
+    for e in snapshot.elements:
+        if e.box is None or (tag and e.tag != tag):
+            continue
+        d = abs(e.box.x - sx - box["x"]) + abs(e.box.y - sy - box["y"]) + abs(e.box.width - box["width"])
+        if d < best_d:
+            best, best_d = e.index, d
+    return best

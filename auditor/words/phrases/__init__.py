@@ -1,0 +1,103 @@
+"""Phrase lists of the wording heuristics, in every language the project targets, compiled once.
+
+Each data module holds one concept as ``{language: [phrase, ...]}`` (data_kinds: ``{language: {kind:
+[phrase, ...]}}``); this module compiles every concept into one case-insensitive, word-boundary-aware
+pattern covering all languages (see ``_build`` for the phrase syntax). The heuristics search page text,
+dialogs and field words with these patterns; whether a *control* is an accept, a refusal or a settings
+link is the affordance classifier's question, not this package's.
+
+Where the phrases come from: the wording of real consent libraries' translations (klaro, orejime,
+tarteaucitron, vanilla-cookieconsent; their default texts are in tests/data/consent_library_texts.json
+and must never match SHAMING, CONDITIONAL_OUTCOME or DOUBLE_NEGATIVE), the EDPB's and Brignull's
+examples rendered the way sites in each language word them, and GDPR Art. 21 notices.
+
+To add a language: add its code to ``_build.LANGUAGES``, a list to every concept's dict (a kind map to
+``data_kinds.DATA_KINDS``), and a row to each table in tests/test_phrases_languages.py: one sentence per
+concept that must match and one near miss that must not. Prefer precise multi-word phrases to single
+words that over-match.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.words.phrases import (
+    hedging,
+    identity,
+    necessary,
+    refusal,
+    shaming,
+    verification,
+)
+from auditor.words.phrases._build import LANGUAGES, alternatives, phrase_regex
+from auditor.words.phrases.data_kinds import DATA_KINDS as _KINDS_BY_LANGUAGE
+
+# Quoted with a shaming phrase, so the reader sees what it says; ";" ends a Greek question.
+_REST_OF_SENTENCE = r"[^.!?;\u037e\n]{0,50}"
+
+# concept name -> {language: phrases}: what tests and coverage tables iterate over.
+CONCEPTS: dict[str, dict[str, list[str]]] = {
+    "refusal_text": refusal.REFUSAL_TEXT,
+    "shaming": shaming.SHAMING,
+    "conditional_outcome": hedging.CONDITIONAL_OUTCOME,
+    "generic_hedge": hedging.GENERIC_HEDGE,
+    "double_negative": hedging.DOUBLE_NEGATIVE,
+    "code_field": verification.CODE_FIELD,
+    "not_a_code": verification.NOT_A_CODE,
+    "phone_field": verification.PHONE_FIELD,
+    "id_document": verification.ID_DOCUMENT,
+    "check_inbox": verification.CHECK_INBOX,
+    "code_expiry": verification.CODE_EXPIRY,
+    "postal_only": verification.POSTAL_ONLY,
+    "greeting": identity.GREETING,
+    "signed_in_as": identity.SIGNED_IN_AS,
+    "log_out": identity.LOG_OUT,
+    "identity_field": identity.IDENTITY_FIELD,
+    "necessary": necessary.NECESSARY,
+}
+
+REFUSAL_TEXT = phrase_regex(refusal.REFUSAL_TEXT)
+SHAMING = phrase_regex(shaming.SHAMING, after=_REST_OF_SENTENCE)
+CONDITIONAL_OUTCOME = phrase_regex(hedging.CONDITIONAL_OUTCOME)
+GENERIC_HEDGE = phrase_regex(hedging.GENERIC_HEDGE)
+DOUBLE_NEGATIVE = phrase_regex(hedging.DOUBLE_NEGATIVE)
+CODE_FIELD = phrase_regex(verification.CODE_FIELD)
+NOT_A_CODE = phrase_regex(verification.NOT_A_CODE)
+PHONE_FIELD = phrase_regex(verification.PHONE_FIELD)
+ID_DOCUMENT = phrase_regex(verification.ID_DOCUMENT)
+CHECK_INBOX = phrase_regex(verification.CHECK_INBOX)
+CODE_EXPIRY = phrase_regex(verification.CODE_EXPIRY)
+POSTAL_ONLY = phrase_regex(verification.POSTAL_ONLY)
+# A greeting followed by a name (the heuristic checks the name is capitalised: "Hi Alex", not "hi there").
+GREETING = re.compile(alternatives(identity.GREETING) + r",?\s+(?P<name>[^\W\d_][\w'-]*)")
+SIGNED_IN_AS = phrase_regex(identity.SIGNED_IN_AS)
+LOG_OUT = phrase_regex(identity.LOG_OUT)
+IDENTITY_FIELD = phrase_regex(identity.IDENTITY_FIELD)
+NECESSARY = phrase_regex(necessary.NECESSARY)
+
+
+def _by_kind() -> dict[str, dict[str, list[str]]]:
+    """data_kinds' language -> kind -> phrases, turned into kind -> language -> phrases."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for lang, kinds in _KINDS_BY_LANGUAGE.items():
+        for kind, phrases in kinds.items():
+            out.setdefault(kind, {})[lang] = phrases
+    return out
+
+
+DATA_KIND_PHRASES = _by_kind()
+# One pass over a page finds every kind's wording; which kind it is, is asked of the (rare) matches only.
+ANY_DATA_KIND = phrase_regex({lang: [p for phrases in kinds.values() for p in phrases]
+                              for lang, kinds in _KINDS_BY_LANGUAGE.items()})
+_KIND_PATTERNS = {kind: phrase_regex(by_language) for kind, by_language in DATA_KIND_PHRASES.items()}
+
+
+def data_kind(wording: str) -> str | None:
+    """The kind of data (posts, photos...) an ANY_DATA_KIND match names."""
+    return next((kind for kind, rx in _KIND_PATTERNS.items() if rx.fullmatch(wording)), None)
+
+
+__all__ = ["LANGUAGES", "CONCEPTS", "DATA_KIND_PHRASES", "REFUSAL_TEXT", "SHAMING", "CONDITIONAL_OUTCOME",
+           "GENERIC_HEDGE", "DOUBLE_NEGATIVE", "CODE_FIELD", "NOT_A_CODE", "PHONE_FIELD", "ID_DOCUMENT",
+           "CHECK_INBOX", "CODE_EXPIRY", "POSTAL_ONLY", "GREETING", "SIGNED_IN_AS", "LOG_OUT", "IDENTITY_FIELD",
+           "NECESSARY", "ANY_DATA_KIND", "data_kind"]
