@@ -40,17 +40,21 @@ POLL_S = 0.05
 # click that mutates nothing anywhere, and changes nothing else, did not reach the page's handlers.
 # The auditor's own traces are not counted: a <style> added or removed on its own (the snapshot's probe)
 # and the style attribute of text fields (Playwright hides their caret during a screenshot).
-WATCH_JS = """(() => { let n = 0;
+WATCH_JS = """(() => { let n = 0, last = 0;
   const ours = m => (m.type === 'childList' && [...m.addedNodes, ...m.removedNodes].every(x => x.nodeName === 'STYLE')) ||
     (m.type === 'attributes' && m.attributeName === 'style' && ['INPUT', 'TEXTAREA'].includes(m.target.nodeName));
-  const observe = root => { try { new MutationObserver(r => { for (const m of r) if (!ours(m)) n += 1; }).observe(root,
+  const observe = root => { try { new MutationObserver(r => { for (const m of r) if (!ours(m)) { n += 1; last = performance.now(); } }).observe(root,
           {subtree: true, childList: true, attributes: true, characterData: true}); } catch (e) {} };
   observe(document);
   try { const attach = Element.prototype.attachShadow;
         Element.prototype.attachShadow = function (...args) { const root = attach.apply(this, args);
           observe(root); return root; }; } catch (e) {}
-  try { Object.defineProperty(window, '__consentAuditMutations', { get: () => n, configurable: false }); }
+  try { Object.defineProperty(window, '__consentAuditMutations', { get: () => n, configurable: false });
+        Object.defineProperty(window, '__consentAuditQuietMs', { get: () => performance.now() - last,
+                                                                  configurable: false }); }
   catch (e) {} })();"""
+# How long ago (ms, the page's own clock) its DOM last changed; -1 where the watcher could not be installed.
+_DOM_QUIET_JS = "() => typeof window.__consentAuditQuietMs === 'number' ? window.__consentAuditQuietMs : -1"
 
 # What a click could change in one document besides its DOM: cookies, storage, and checked states (a
 # property, not an attribute, so no mutation). Cookies the page cannot read (HttpOnly) come with a
@@ -124,6 +128,18 @@ def _mutations(page: Page) -> int | None:
         return None
 
 
+def _dom_quiet_s(page: Page, since_s: float) -> float:
+    """How long ago (s) the page's DOM last changed (WATCH_JS, the page's own clock); without the watcher,
+    the time since ``since_s`` (monotonic); 0 while the document is being replaced."""
+    try:
+        quiet_ms = page.evaluate(_DOM_QUIET_JS)
+    except PlaywrightError:
+        return 0.0
+    if not isinstance(quiet_ms, (int, float)) or quiet_ms < 0:
+        return time.monotonic() - since_s
+    return quiet_ms / 1000
+
+
 class ToggleFailed(Exception):
     def __init__(self, failure: str, reason: str):
         super().__init__(reason)
@@ -185,12 +201,10 @@ class Person:
         if not self.fresh:
             return False
         deadline = time.monotonic() + min(bound_s, SETTLE_MAX_S)
-        _, count, changed_at = since
         while time.monotonic() < deadline:
-            now_count = _mutations(page)
-            if now_count != count:
-                count, changed_at = now_count, time.monotonic()
-            if self.network.quiet() and time.monotonic() - changed_at >= QUIET_S:
+            # The page's own clock says when its DOM last changed, so a page built well before the
+            # capture began needs no further wait (the capture overlaps the quiet window).
+            if self.network.quiet() and _dom_quiet_s(page, since[2]) >= QUIET_S:
                 break
             page.wait_for_timeout(POLL_S * 1000)
         self.fresh = False
