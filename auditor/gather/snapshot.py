@@ -1,7 +1,8 @@
 """Takes a page snapshot in one ``page.evaluate`` and turns it into trace data.
 
 One round trip per snapshot, never one per element: the audit must cost little more than the clicks
-themselves (see benchmarks/overhead.py). The page's rendered HTML comes back in the same round trip.
+themselves (see benchmarks/overhead.py). The page's rendered HTML comes back in the same round trip. A
+frame of another origin (which the page's script cannot enter) takes one more round trip of its own.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib.resources import files
+from urllib.parse import urlsplit
 
 from playwright.sync_api import ElementHandle, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from auditor.gather.colour import contrast_ratio, effective_background
 from auditor.trace import Element, Snapshot
@@ -65,7 +68,40 @@ def take_with_html(page: Page, target: ElementHandle | None = None,
     except ValueError:
         raw = None
     snap, index = from_raw(raw if isinstance(raw, dict) else page.evaluate(snapshot_script(), target))
+    _add_cross_origin_frames(page, snap)
     return snap, index, page_html if isinstance(page_html, str) else None
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+def _add_cross_origin_frames(page: Page, snap: Snapshot) -> None:
+    """Controls and text of frames the page's own script cannot enter (another origin: a consent
+    platform's iframe), each frame snapshotted on its own and placed where its <iframe> sits. A person
+    cannot tell that a banner lives in another origin's frame, so neither may the heuristics."""
+    top = _origin(page.url)
+    for frame in page.frames[1:]:
+        if _origin(frame.url) == top or not frame.url.startswith(("http:", "https:")):
+            continue  # same-origin frames are walked by snapshot.js from the page itself
+        try:
+            box = frame.frame_element().bounding_box()
+            raw = json.loads(frame.evaluate(f"() => JSON.stringify(({snapshot_script()})(null))"))
+        except (PlaywrightError, ValueError, TypeError):
+            continue  # a frame that went away or broke the script: the page's snapshot stands as it is
+        if not box or not isinstance(raw, dict):
+            continue
+        inner, _ = from_raw(raw)
+        dx, dy = box["x"] + snap.viewport.x, box["y"] + snap.viewport.y  # into the top page's coordinates
+        for element in inner.elements:
+            element.index = len(snap.elements)
+            element.in_iframe = True
+            if element.box is not None:
+                element.box = element.box.model_copy(update={"x": element.box.x + dx, "y": element.box.y + dy})
+            snap.elements.append(element)
+        snap.text = f"{snap.text} {inner.text}".strip()
+        snap.truncated = snap.truncated or inner.truncated
 
 
 def match_by_box(snapshot: Snapshot, box: dict | None, tag: str | None) -> int | None:
