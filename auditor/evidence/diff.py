@@ -168,8 +168,9 @@ def _wording(run_a: Path, run_b: Path) -> WordingChange | None:
     before, after = first_page_sentences(_run_folder(run_a)), first_page_sentences(_run_folder(run_b))
     if before is None or after is None:
         return None
-    return WordingChange(removed=[s for s in before if s not in set(after)],
-                         added=[s for s in after if s not in set(before)])
+    seen_before, seen_after = set(before), set(after)
+    return WordingChange(removed=[s for s in before if s not in seen_after],
+                         added=[s for s in after if s not in seen_before])
 
 
 def _where(f: ReportFinding) -> str:

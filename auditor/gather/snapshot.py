@@ -83,8 +83,11 @@ def _add_cross_origin_frames(page: Page, snap: Snapshot) -> None:
     cannot tell that a banner lives in another origin's frame, so neither may the heuristics."""
     top = _origin(page.url)
     for frame in page.frames[1:]:
+        parent = frame.parent_frame
         if _origin(frame.url) == top or not frame.url.startswith(("http:", "https:")):
             continue  # same-origin frames are walked by snapshot.js from the page itself
+        if parent is not None and parent is not page.main_frame and _origin(parent.url) == _origin(frame.url):
+            continue  # walked from its parent frame, which is of the same origin
         try:
             box = frame.frame_element().bounding_box()
             raw = json.loads(frame.evaluate(f"() => JSON.stringify(({snapshot_script()})(null))"))
