@@ -167,7 +167,8 @@ def test_explore_and_audit_replays_the_paths_and_reports_how_they_were_found(ser
 @pytest.mark.parametrize("url", ["example.com", "file:///etc/passwd", "https://", "http://host:99999/",
                                  "javascript:alert(1)"])
 def test_only_absolute_web_urls_are_explored(url):
-    from auditor.cli import BadInput, _page_url
+    from auditor.cli.common import BadInput
+    from auditor.cli.run import _page_url
 
     with pytest.raises(BadInput, match="http:// or https://"):
         _page_url(url)
@@ -213,7 +214,8 @@ def _explored(served, session, tmp_path, page: str, **budget):
 
 @needs_search
 def test_no_consent_ui_is_its_own_status_and_exits_0(served, session, tmp_path):
-    from auditor.cli import Exit, _explore_exit
+    from auditor.cli.common import Exit
+    from auditor.cli.run import _explore_exit
 
     result = _explored(served, session, tmp_path, "no-consent-ui-ro/index.html")
     assert result.report.status == "no-consent-ui" and result.report.findings == []
@@ -222,7 +224,8 @@ def test_no_consent_ui_is_its_own_status_and_exits_0(served, session, tmp_path):
 
 @needs_search
 def test_refusal_out_of_budget_is_a_dead_end_finding_that_says_what_was_tried(served, session, tmp_path):
-    from auditor.cli import Exit, _explore_exit
+    from auditor.cli.common import Exit
+    from auditor.cli.run import _explore_exit
 
     result = _explored(served, session, tmp_path, "settings-reject-de/index.html", max_depth=1)  # needs 2
     assert result.report.status == "goal-unreachable"
@@ -237,7 +240,8 @@ def test_refusal_out_of_budget_is_a_dead_end_finding_that_says_what_was_tried(se
 def test_page_that_does_not_load_is_incomplete(session, tmp_path):
     import socket
 
-    from auditor.cli import Exit, _explore_exit
+    from auditor.cli.common import Exit
+    from auditor.cli.run import _explore_exit
 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))

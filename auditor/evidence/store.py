@@ -72,6 +72,22 @@ _MIGRATIONS: list[str] = [
     ALTER TABLE runs ADD COLUMN manifest_sha256 TEXT;
     ALTER TABLE runs ADD COLUMN browser_version TEXT;
     """,
+    # 2 -> 3: a batch's ledger, one row per finished site, so a re-run skips what is done (consent-audit batch)
+    """
+    CREATE TABLE batch_sites (
+        site          TEXT PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        input         TEXT NOT NULL,
+        status        TEXT NOT NULL,
+        reason        TEXT,
+        run_id        INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        run_dir       TEXT,
+        attempts      INTEGER NOT NULL DEFAULT 1,
+        seconds       REAL,
+        worker        TEXT,
+        finished_at   TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
