@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test prove bench bench-explore docs clean
+.PHONY: setup demo test prove bench bench-explore bench-batch docs clean
 
 setup: $(STAMP)
 	@bash scripts/ensure-chromium.sh $(PY)
@@ -29,6 +29,11 @@ bench: setup
 
 bench-explore: setup
 	$(PY) benchmarks/explore.py
+
+# 200 generated sites at concurrency 1, 2, 4 and 8 against a pool of bare Playwright runs (tens of minutes);
+# `$(PY) benchmarks/batch.py --quick` is the one-minute smoke run.
+bench-batch: setup
+	$(PY) benchmarks/batch.py
 
 # The slow proofs over every fixture (tens of minutes): every minimal click count in
 # fixtures/explore/expected.yaml by exhaustive search, and the plug-in's parity with `audit` on every flow.

@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from heuristics.base import Heuristic
+from heuristics.base import Heuristic, TracePart
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "heuristics.md"
 
@@ -51,15 +51,32 @@ def render(heuristics: list[Heuristic]) -> str:
         "defaults, and a heuristic may raise or lower a single finding's severity with what it measured.",
         "Third-party heuristics: see [writing heuristics](writing-heuristics.md).",
         "",
+        "Every audit gives every heuristic one outcome, shown in every report: **fired** (with its findings),",
+        "**passed** (it checked and found nothing; the report says what it checked), **not applicable** (a",
+        "part of the trace it needs is absent; the report says which) or **error** (it raised: the score is",
+        "then a lower bound, and `--max-friction` / `--fail-on` fail unless `--allow-heuristic-errors`).",
+        "",
         f"{len(heuristics)} heuristics.",
         "",
-        "| id | severity | weight | EDPB 03/2022 | title |",
-        "|---|---|---|---|---|",
+        "| id | severity | weight | EDPB 03/2022 | needs | title |",
+        "|---|---|---|---|---|---|",
     ]
     for h in heuristics:
         m = h.meta
+        needs = ", ".join(f"[{p.value}](#trace-parts)" for p in m.requires) or "-"
         lines.append(f"| [`{m.id}`](#{m.id}) | {m.severity} | {m.weight:g} | {_cell('; '.join(m.edpb)) or '-'} "
-                     f"| {_cell(m.title)} |")
+                     f"| {needs} | {_cell(m.title)} |")
+    lines += [
+        "",
+        "## Trace parts",
+        "",
+        "What a heuristic can declare it needs (`HeuristicMeta.requires`, from `heuristics.base.TracePart`).",
+        "When one is absent the heuristic is not run and its outcome is *not applicable*, never a pass.",
+        "",
+        "| part | what it is | a not-applicable outcome says |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{p.value}` | {_cell(p.description)} | {_cell(p.absent)} |" for p in TracePart]
     for h in heuristics:
         m = h.meta
         lines += [
@@ -75,6 +92,7 @@ def render(heuristics: list[Heuristic]) -> str:
         if m.tags:
             lines.append(f"- Tags: {', '.join(m.tags)}")
         lines += [
+            f"- Needs: {', '.join(f'`{p.value}`' for p in m.requires) or 'nothing: it applies to every trace'}",
             f"- Version: {m.version}; source: `{_module_path(h)}`",
             "",
             "### What it measures",

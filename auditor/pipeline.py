@@ -27,6 +27,7 @@ class OutputOptions:
     store: str | None = None  # run store location ("" = the default file); None = not recorded
     flow_file: Path | None = None  # hashed into the manifest
     write_trace: bool = True  # False when the trace in the run folder is already the evidence (rescore)
+    source_trace: Path | None = None  # rescore into a new folder: the original trace.json, named in the manifest
 
 
 @dataclass
@@ -75,7 +76,8 @@ def write_outputs(trace: FlowTrace, report: Report, run_dir: Path,
             out.files["junit"] = write_junit(report, run_dir, fail_on=options.fail_on,
                                              max_friction=options.max_friction)
         versions = {h.id: h.version for h in report.heuristics}
-        out.manifest_sha256 = write_manifest(run_dir, trace, versions, flow_file=options.flow_file)
+        out.manifest_sha256 = write_manifest(run_dir, trace, versions, flow_file=options.flow_file,
+                                             source_trace=options.source_trace)
         out.files["manifest"] = run_dir / MANIFEST
     except RunFolderError:
         raise
@@ -102,23 +104,27 @@ def audit(flow: Flow, run_dir: Path, browser: str | None = None, include_baselin
         from auditor.evidence.run_folder import tidy_videos
 
         tidy_videos(run_dir)  # before the reports name them
-    report = judge(trace)
+    report = judge(trace, flow.suppressions())
     return AuditResult(trace, report, run_dir, write_outputs(trace, report, run_dir, outputs))
 
 
-def rescore(trace: FlowTrace, trace_file: Path, run_dir: Path,
-            outputs: OutputOptions = OutputOptions()) -> tuple[Report, Outputs]:
+def rescore(trace: FlowTrace, trace_file: Path, run_dir: Path, outputs: OutputOptions = OutputOptions(),
+            suppressions: list = ()) -> tuple[Report, Outputs]:
     """The current heuristics on a saved trace (loaded from ``trace_file``). When ``run_dir`` is not the
     trace's own folder, the trace and the files it names are copied there first (byte for byte: the copy is
-    evidence)."""
+    evidence, and the new manifest's ``trace_sha256`` equals the original's trace.json entry); when it is,
+    that folder's reports and manifest are rewritten (the CLI's ``--in-place``). ``suppressions``
+    (auditor.suppression.Suppression: the flow file's and the project's, as they read now) are applied."""
     from dataclasses import replace
 
     from auditor.evidence.run_folder import copy_evidence
 
-    if Path(run_dir).resolve() != Path(trace_file).parent.resolve():
+    elsewhere = Path(run_dir).resolve() != Path(trace_file).parent.resolve()
+    if elsewhere:
         copy_evidence(trace_file, run_dir, trace)
-    report = judge(trace)
-    return report, write_outputs(trace, report, run_dir, replace(outputs, write_trace=False))
+    report = judge(trace, list(suppressions))
+    return report, write_outputs(trace, report, run_dir, replace(
+        outputs, write_trace=False, source_trace=Path(trace_file) if elsewhere else None))
 
 
 EXPLORED_FLOW = "explored-flow.yaml"  # the paths the search found, as a flow file, kept in the run folder
@@ -190,3 +196,53 @@ def _unreplayed_trace(exploration, session, started: str, why: str | None) -> Fl
                      browser=BrowserInfo(version=session.browser.version, user_agent=e.user_agent,
                                          executable=session.choice.executable or "playwright-bundled"),
                      started_at=started, ended_at=utc_now(), goal=goal)
+
+
+DESKTOP = "desktop"  # audit_devices: the flow's own settings, no device emulated
+
+
+def audit_devices(flow: Flow, devices: list[str], run_dir: Path, browser: str | None = None, evidence=None,
+                  session=None, outputs: OutputOptions = OutputOptions()) -> tuple[dict[str, AuditResult], dict[str, Path]]:
+    """`--device` given more than once: ``flow`` audited once per device, each into a run folder of its own,
+    ``run_dir/<device-slug>/``, then devices.md and devices.json in ``run_dir`` comparing them side by side.
+    "desktop" is the flow's own settings. Every name is checked before anything runs (an unknown one is bad
+    input listing close matches). Returns the audits by device name, and the comparison's files."""
+    import re
+    from contextlib import ExitStack
+
+    from auditor.evidence.run_folder import prepare_run_dir
+    from auditor.gather.context import device_descriptor
+    from auditor.gather.session import browser_session
+    from auditor.report.devices import write_comparison
+
+    run_dir = Path(run_dir)
+    variants = {name: flow.model_copy(update={"settings": flow.settings.model_copy(
+        update={"device": None if name.lower() == DESKTOP else name})}) for name in dict.fromkeys(devices)}
+    results: dict[str, AuditResult] = {}
+    rows = []
+    with ExitStack() as stack:
+        if session is None:
+            session = stack.enter_context(browser_session(browser))
+        for variant in variants.values():
+            device_descriptor(variant)  # FlowError before any audit runs
+        for name, variant in variants.items():
+            folder = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or DESKTOP
+            prepare_run_dir(run_dir / folder)
+            result = audit(variant, run_dir / folder, include_baseline=True, evidence=evidence, session=session,
+                           outputs=outputs)
+            results[name] = result
+            rows.append(_device_row(name, folder, result))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    return results, write_comparison(rows, run_dir, flow.name, flow.goal)
+
+
+def _device_row(name: str, folder: str, result: AuditResult):
+    from auditor.report.devices import DeviceRow
+
+    m, situation = result.report.metrics, result.trace.situation
+    return DeviceRow(device=DESKTOP if name.lower() == DESKTOP else (situation.device if situation else name),
+                     folder=folder, status=result.report.status, touch=bool(situation and situation.has_touch),
+                     viewport_width=int((situation.viewport if situation else {}).get("width", 0)),
+                     goal_actions=m.goal_clicks, goal_effort_s=m.goal_effort_s, baseline_actions=m.baseline_clicks,
+                     baseline_effort_s=m.baseline_effort_s, friction=result.report.friction,
+                     findings=len(result.report.findings))

@@ -73,6 +73,9 @@ class Element(_Data):
     cursor: str = ""
     in_prose: bool = Field(False, description="sits inside running text (a link within a paragraph)")
     covered: bool = Field(False, description="another element is on top of its centre")
+    covered_fraction: float | None = Field(
+        None, ge=0, le=1, description="share of a grid of 15 points across the control (centre, near the corners "
+        "and edges) under another element, of those in the viewport; None when not measured")
     in_shadow: bool = False
     in_iframe: bool = False
     in_closed_details: bool = False
@@ -180,6 +183,85 @@ class StepTrace(_Data):
         return self.snapshot.element(self.target) if self.snapshot else None
 
 
+class Situation(_Data):
+    """Who the site saw: the device, the region and the sign-in a path ran with (docs/situations.md).
+    Never holds a secret: a proxy is recorded without its credentials, a sign-in only as how it was done."""
+
+    device: str | None = Field(None, description="Playwright device descriptor emulated (None: the desktop "
+                               "browser of the flow's settings)")
+    viewport: dict = Field(default_factory=dict, description="the viewport the page got (CSS pixels)")
+    has_touch: bool = Field(False, description="a touch screen: clicks were taps, the effort model's touch figures")
+    is_mobile: bool = False
+    device_scale_factor: float = 1.0
+    signed_in: Literal["storage-state", "login", "storage-state+login"] | None = Field(
+        None, description="how the path was signed in before its first step (None: signed out)")
+    login: str | None = Field(None, description='e.g. "signed in: login ran, 3 steps" (the login steps are '
+                              "neither counted, judged nor recorded)")
+    region: str | None = Field(None, description="the named region ([tool.consent-audit.regions]) the visit came from")
+    proxy: str | None = Field(None, description="the proxy server the browser used, without credentials")
+    exit_ip: str | None = Field(None, description="the address the site saw, as settings.ip_echo_url reported it")
+
+
+class SeenCookie(_Data):
+    """One cookie of the path's browser context. Values are compared by digest and kept only for consent
+    records (a TC string, a CMP's stored choice): a session cookie's value is nobody's business here."""
+
+    name: str
+    domain: str
+    path: str = "/"
+    third_party: bool = Field(False, description="set for a site other than the start page's")
+    expires: float | None = Field(None, description="Unix seconds; None: a session cookie")
+    value_sha256: str = Field("", description="first 16 hex digits of the value's SHA-256")
+    value: str | None = Field(None, description="the value, only for consent records, cut at 4,000 characters")
+
+
+class StoredItem(_Data):
+    """One localStorage or sessionStorage item of one frame (values as for cookies)."""
+
+    store: Literal["local", "session"]
+    origin: str
+    key: str
+    value_sha256: str = ""
+    value: str | None = None
+
+
+class SeenRequest(_Data):
+    """A request to a site other than the start page's."""
+
+    url: str = Field(description="cut at 500 characters")
+    resource_type: str = ""
+    frame_url: str = Field("", description="the frame that made it (its URL, cut at 200 characters)")
+
+
+class AfterCapture(_Data):
+    """What the browser held and sent at one moment of a path (auditor/gather/aftermath.py)."""
+
+    moment: Literal["before-choice", "after-choice", "after-reload"]
+    cookies: list[SeenCookie] = Field(default_factory=list)
+    storage: list[StoredItem] = Field(default_factory=list)
+    third_party_requests: list[SeenRequest] = Field(
+        default_factory=list, description="before-choice: from the start page load to the first step; "
+        "after-choice: from the first step until the done condition held and the page settled; "
+        "after-reload: from the reload until the page settled")
+    consent_strings: dict[str, str] = Field(default_factory=dict, description="what the page's consent APIs "
+                                            "answered: 'tcfapi' (getTCData's tcString), 'gpp' (gppString)")
+
+
+class Aftermath(_Data):
+    """Whether the choice is respected: the path's cookies, storage and third-party requests before the
+    first step, after the done condition, and after a reload (docs/after-the-choice.md)."""
+
+    site: str = Field("", description="the start page's site: what counts as first party")
+    before: AfterCapture | None = None
+    after: AfterCapture | None = None
+    reload: AfterCapture | None = None
+    prompt_returned: bool | None = Field(None, description="after the reload the first step's target was "
+                                         "visible again (None: not checked)")
+    prompt_probe: str = Field("", description="what was looked for after the reload (the first step's locator)")
+    seconds: float = Field(0.0, description="what the capture added to the path (settling and the reload)")
+    notes: list[str] = Field(default_factory=list)
+
+
 class PathTrace(_Data):
     """The run of one path (the goal path or the baseline) from a fresh browser context."""
 
@@ -197,6 +279,10 @@ class PathTrace(_Data):
         "the page or browser stopped the audit")
     failed_step: int | None = None
     start_status: int | None = Field(None, description="HTTP status of the start page")
+    situation: Situation | None = Field(None, description="device, region and sign-in of this path's browser "
+                                        "context (None: a desktop browser, signed out, no proxy)")
+    aftermath: Aftermath | None = Field(None, description="cookies, storage and third-party requests before "
+                                        "the first step, after the choice and after a reload (None: not captured)")
 
     @property
     def clicks(self) -> int:
@@ -252,6 +338,11 @@ class FlowTrace(_Data):
     baseline: PathTrace | None = None
     exploration: Exploration | None = Field(None, description="how `consent-audit explore` found the paths "
                                             "(None for a scripted flow)")
+
+    @property
+    def situation(self) -> Situation | None:
+        """The goal path's situation: who the site saw (both paths run in the same one)."""
+        return self.goal.situation
 
     @property
     def status(self) -> Status:

@@ -1,26 +1,129 @@
-"""Which control the way out competes with, and how much bigger that rival really is.
+"""The one salience measurement: which control the way out competes with, and how it compares.
 
 Shared by hidden-affordance and visual-asymmetry, so both answer "compared with what?" and "how much
-smaller?" the same way (not a heuristic itself).
+weaker?" the same way (not a heuristic itself): :func:`rival` is the one definition of the rival control,
+:func:`compare` the one comparison (area, contrast, style, font weight, font size, position).
 
+- The rival step is what the baseline clicks instead: for the goal path's first *choice* (the first
+  click that differs from the baseline's, :func:`heuristics._words.first_choice_pair`) the baseline's
+  click at that point; for any other goal click, a click the baseline makes on the same page that the
+  goal path never makes (and, for the goal path's very first click, the baseline's first click).
 - The rival is the opposite choice *in the same layer*: when a settings panel covers the first banner,
   the panel's "Reject all" competes with the panel's "Accept all", not with the banner's "Accept all"
   underneath it.
 - Size counts only beyond what the label explains: two buttons with the same fill, colour and font differ
   in width because "Reject" is shorter than "Accept all cookies", not because one is played down.
+- Only consent controls are judged (:func:`is_consent_control`): a content link the path clicks on the way
+  ("Read today's story", which brings the notice back) is no answer to the question, so its size and
+  colour say nothing about how the choice is presented. :func:`choice_step` is the first goal click that is
+  one.
 """
 
 from __future__ import annotations
 
-from auditor.trace import Element, Snapshot
-from heuristics._words import is_accept, same_control
+from dataclasses import dataclass
+
+from auditor.trace import Element, FlowTrace, Snapshot, StepTrace
+from heuristics._words import (
+    affordance,
+    click_steps,
+    first_choice_pair,
+    is_accept,
+    page,
+    same_control,
+)
 
 SAME_FONT_TOLERANCE = 0.1  # font sizes within 10 % look the same
 SAME_CONTRAST_TOLERANCE = 1.2  # a contrast at most 1.2x lower looks the same
+WEAKER_RATIO = 1.5  # accept / opt-out at or above this: the opt-out is weaker on that dimension
+
+# Who charges what (docs/scoring.md, "One fault, one charge"). hidden-affordance owns "hard to see" (in
+# absolute terms, and far smaller than the rival); visual-asymmetry owns "weaker than the rival". On the
+# control visual-asymmetry judges, a relative dimension and a hidden-affordance signal that say the same
+# thing are one fault: hidden-affordance charges it when it fires on that control, and visual-asymmetry
+# cites it without counting it. This map (visual-asymmetry dimension -> hidden-affordance signal) is the
+# one list of those pairs.
+SAME_REASON: dict[str, str] = {
+    "contrast": "low_contrast",
+    "font_size": "small_text",
+    "style": "looks_like_text",
+    "area": "weaker_than_baseline",
+}
+
+
+# What a control does to the choice (auditor.classifier.labels) that makes it part of the consent UI even
+# outside a notice layer. "other" outside a layer is page content (a story, navigation); "more-info" is
+# page content beside a notice layer, and the route to the choice on a page that has none (a privacy page).
+CONSENT_AFFORDANCES = frozenset({"accept", "reject", "object", "settings", "save", "dismiss"})
+
+
+def is_consent_control(el: Element | None, snapshot: Snapshot | None = None) -> bool:
+    """``el`` belongs to the consent UI: it sits in a notice layer (a dialog, modal or fixed box), or its
+    label accepts, refuses, objects, opens or saves the choices, or dismisses the notice, or it leads to
+    more information on a page (``snapshot``) that shows no notice layer."""
+    if el is None:
+        return False
+    if el.layer:
+        return True
+    kind = affordance(el.label_text)
+    if kind in CONSENT_AFFORDANCES:
+        return True
+    return kind == "more-info" and snapshot is not None and not any(e.layer for e in snapshot.elements)
+
+
+def choice_step(trace: FlowTrace) -> StepTrace | None:
+    """The goal step whose control is compared with the rival: the first choice
+    (:func:`heuristics._words.first_choice_pair`) when it is a consent control, else the first later goal
+    click that is one (the link to a story that brought the notice back is not the choice)."""
+    pair = first_choice_pair(trace)
+    if pair is None:
+        return None
+    clicks = click_steps(trace.goal)
+    start = next((i for i, s in enumerate(clicks) if s is pair[0]), len(clicks))
+    return next((s for s in clicks[start:] if is_consent_control(s.target_element, s.snapshot)), None)
 
 
 def _competes(el: Element) -> bool:
     return el.visible and not el.covered
+
+
+@dataclass(frozen=True)
+class Rival:
+    """The control a goal control competes with: ``element`` as measured (None when its layer has no
+    opposite choice), whether it was measured on the goal step's own screen, and the baseline step."""
+
+    element: Element | None
+    same_screen: bool
+    step: StepTrace | None
+
+
+def rival_step(trace: FlowTrace, step: StepTrace) -> StepTrace | None:
+    """The baseline step that clicks the control competing with the goal ``step`` (module docstring)."""
+    if trace.baseline is None:
+        return None
+    pair = first_choice_pair(trace)
+    if pair is not None and pair[0] is step:
+        return pair[1]
+    goal_clicks = click_steps(trace.goal)
+    clicks = click_steps(trace.baseline)
+    own = [b for b in clicks if not any(same_control(b.target_element, g.target_element) for g in goal_clicks)]
+    for b in own:
+        if page(b.url) == page(step.url):
+            return b
+    if goal_clicks and goal_clicks[0] is step and clicks and clicks[0] in own:
+        return clicks[0]
+    return None
+
+
+def rival(trace: FlowTrace, step: StepTrace) -> Rival:
+    """The rival of the control the goal ``step`` clicks: :func:`rival_step`, then :func:`rival_in_layer`.
+    A control outside the consent UI has none (:func:`is_consent_control`)."""
+    if not is_consent_control(step.target_element, step.snapshot):
+        return Rival(None, False, None)
+    base = rival_step(trace, step)
+    element, same_screen = rival_in_layer(step.target_element, step.snapshot,
+                                          base.target_element if base is not None else None)
+    return Rival(element, same_screen, base)
 
 
 def rival_in_layer(control: Element, snapshot: Snapshot | None, chosen: Element | None) -> tuple[Element | None, bool]:
@@ -73,3 +176,49 @@ def area_ratio(big: Element, small: Element) -> float | None:
     width = max(1.0, (big.box.width / small.box.width) / max(1.0, longer)) if big.box.width > small.box.width \
         else big.box.width / small.box.width
     return round(width * big.box.height / small.box.height, 2)
+
+
+def style_level(el: Element) -> int:
+    """filled (2) > outlined (1) > plain text (0)."""
+    return 2 if el.has_fill else 1 if el.has_border else 0
+
+
+STYLE_NAME = {2: "filled button", 1: "outlined button", 0: "plain text"}
+
+
+def _ratio(accept: float | None, optout: float | None) -> float | None:
+    if not accept or not optout:
+        return None
+    return round(accept / optout, 2)
+
+
+def compare(optout: Element, accept: Element) -> dict:
+    """Ratios accept / opt-out per dimension, and the dimensions on which the opt-out is weaker.
+
+    ``weaker`` lists area, style, contrast, font_weight and font_size when they are weaker, then
+    ``position`` (accept first) when at least one other is: accept-first alone is common in fair designs.
+    """
+    a_area = accept.box.area if accept.box else None
+    o_area = optout.box.area if optout.box else None
+    ratios = {
+        "area": area_ratio(accept, optout),
+        "contrast": _ratio(accept.contrast, optout.contrast),
+        "font_weight": _ratio(accept.font_weight, optout.font_weight),
+        "font_size": _ratio(accept.font_size, optout.font_size),
+    }
+    weaker = [k for k, v in ratios.items() if v is not None and v >= WEAKER_RATIO]
+    if style_level(accept) > style_level(optout):
+        weaker.insert(1 if "area" in weaker else 0, "style")
+    accept_first = None
+    if accept.box and optout.box:
+        dy = accept.box.y - optout.box.y
+        accept_first = dy < -4 or (abs(dy) <= 4 and accept.box.x < optout.box.x)
+    if accept_first and weaker:
+        weaker.append("position")
+    return {"ratios": ratios, "weaker": weaker, "accept_first": accept_first,
+            "style": {"accept": STYLE_NAME[style_level(accept)], "opt_out": STYLE_NAME[style_level(optout)]},
+            "area_px2": {"accept": round(a_area, 1) if a_area else a_area,
+                         "opt_out": round(o_area, 1) if o_area else o_area},
+            "contrast": {"accept": accept.contrast, "opt_out": optout.contrast},
+            "font_weight": {"accept": accept.font_weight, "opt_out": optout.font_weight},
+            "font_size": {"accept": accept.font_size, "opt_out": optout.font_size}}

@@ -54,7 +54,7 @@ from heuristics._words import (
     sentence_around,
     short,
 )
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import HeuristicMeta, TracePart, finding
 
 META = HeuristicMeta(
     id="ambiguous-wording",
@@ -71,6 +71,7 @@ META = HeuristicMeta(
     fix="Name the choice in the first sentence ('You can object'), say exactly what happens after it ('If "
     "you object, we will not use your posts'), and word options so only one reading is possible.",
     tags=("wording", "left-in-the-dark"),
+    requires=(TracePart.PAGES,),
 )
 
 

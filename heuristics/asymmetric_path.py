@@ -32,8 +32,8 @@ from auditor.findings import Finding
 from auditor.measure.effort import path_effort
 from auditor.trace import FlowTrace
 from auditor.words.wording import goal_gerund, plural
-from heuristics.base import HeuristicMeta, finding
-from heuristics.path_length import path_counts
+from heuristics._paths import path_counts
+from heuristics.base import Checked, HeuristicMeta, TracePart, finding
 
 HIGH_RATIO = 3.0
 
@@ -51,6 +51,7 @@ META = HeuristicMeta(
     fix="Give both answers the same cost and the same place: one 'Object' button next to 'Close', "
     "'Reject all' next to 'Accept all'.",
     tags=("obstruction", "asymmetry", "effort"),
+    requires=(TracePart.GOAL_STEPS, TracePart.BASELINE),
 )
 
 
@@ -67,7 +68,9 @@ def check(trace: FlowTrace) -> list[Finding]:
 
     more = {k: goal[k] > base[k] for k in ("clicks", "typed_chars", "page_loads")}
     if not any(more.values()):
-        return []
+        return Checked(summary=f"the goal path costs no more than the baseline: {plural(goal['clicks'], 'click')}, "
+                               f"{plural(goal['page_loads'], 'page load')}, {goal['typed_chars']} typed characters "
+                               f"against {base['clicks']}, {base['page_loads']} and {base['typed_chars']}")
 
     ratio = _ratio(goal["actions"], base["actions"])
     typing_only_on_goal = goal["typed_chars"] > 0 and base["typed_chars"] == 0

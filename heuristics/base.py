@@ -3,17 +3,118 @@
 Modelled on ruff's rule docs and axe-core's rule metadata: a stable id users can put in CI configs, a
 severity, the EDPB deceptive-design category and the legal provisions the pattern evidences, and a
 "why it matters" a designer can act on. The docs catalogue is generated from this metadata.
+
+Every heuristic also declares the parts of the trace it needs (``requires``, like Lighthouse's
+``requiredArtifacts``), so that a run can tell "checked and fine" from "nothing to check": the runner
+(heuristics/registry.py) gives each heuristic one outcome per audit, ``fired``, ``passed``,
+``not-applicable`` or ``error`` (see :class:`Outcome`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from enum import Enum
+from typing import Callable, Iterable, Literal
 
 from auditor.findings import Finding, Severity
 from auditor.trace import FlowTrace
+from heuristics._words import first_choice_pair
 
 Check = Callable[[FlowTrace], list[Finding]]
+OutcomeKind = Literal["fired", "passed", "not-applicable", "error"]
+_FIELD_TYPES = {"text", "email", "tel", "password", "number", "search", "url", "file", ""}
+_TOGGLE_ROLES = {"checkbox", "switch", "radio"}
+
+
+class TracePart(str, Enum):
+    """A part of a trace a heuristic can need; the one vocabulary of ``HeuristicMeta.requires``.
+
+    Each member's meaning, and what a report says when it is absent, is in ``PARTS`` below (the docs
+    catalogue prints that table). A heuristic whose required part is absent is ``not-applicable``, never
+    a pass: it had nothing to look at.
+    """
+
+    GOAL_STEPS = "goal-steps"
+    PAGES = "pages"
+    FIRST_LAYER = "first-layer"
+    GOAL_CLICKS = "goal-clicks"
+    BASELINE = "baseline"
+    CHOICE_PAIR = "choice-pair"
+    FORM = "form"
+    TOGGLES = "toggles"
+    AFTERMATH = "aftermath"
+
+    @property
+    def description(self) -> str:
+        return PARTS[self].description
+
+    @property
+    def absent(self) -> str:
+        return PARTS[self].absent
+
+    def present(self, trace: FlowTrace) -> bool:
+        return PARTS[self].probe(trace)
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    description: str  # what the part is, for the docs
+    absent: str  # what a not-applicable outcome says when it is missing
+    probe: Callable[[FlowTrace], bool]
+
+
+def _goal_elements(trace: FlowTrace):
+    return (el for _, snap in trace.goal.snapshots() for el in snap.elements if el.visible)
+
+
+def _choice_pair(trace: FlowTrace) -> bool:
+    return first_choice_pair(trace) is not None
+
+
+PARTS: dict[TracePart, PartSpec] = {
+    TracePart.GOAL_STEPS: PartSpec(
+        "the goal path recorded at least one step (what the person did to refuse or object)",
+        "the goal path recorded no step",
+        lambda t: bool(t.goal.steps)),
+    TracePart.PAGES: PartSpec(
+        "at least one page state of the goal path was captured (its text and controls)",
+        "no page state of the goal path was captured",
+        lambda t: bool(t.goal.snapshots())),
+    TracePart.FIRST_LAYER: PartSpec(
+        "the first screen of the goal path, as the person first saw it (a step's snapshot, before any action)",
+        "no step of the goal path captured the first screen",
+        lambda t: any(s.snapshot is not None for s in t.goal.steps)),
+    TracePart.GOAL_CLICKS: PartSpec(
+        "the goal path clicked at least one control that the snapshot identifies",
+        "the goal path clicked no identified control",
+        lambda t: any(s.action == "click" and s.target_element is not None for s in t.goal.steps)),
+    TracePart.BASELINE: PartSpec(
+        "the baseline (the opposite choice, accepting) was audited and completed",
+        "no completed baseline: the opposite choice was not audited or did not finish",
+        lambda t: t.baseline is not None and t.baseline.status == "complete"),
+    TracePart.CHOICE_PAIR: PartSpec(
+        "the goal path's and the baseline's first different clicks, on the same page: the two controls "
+        "of the choice, to compare",
+        "no pair of choice controls: there is no baseline, or its first own click is not on the page of "
+        "the goal path's",
+        _choice_pair),
+    TracePart.FORM: PartSpec(
+        "a visible field to fill in (text input, text area, select) on a page of the goal path",
+        "no page of the goal path shows a field to fill in",
+        lambda t: any(el.tag in ("textarea", "select") or (el.tag == "input" and (el.type or "").lower()
+                      in _FIELD_TYPES) for el in _goal_elements(t))),
+    TracePart.TOGGLES: PartSpec(
+        "a checkbox, radio button or switch on a page of the goal path",
+        "no page of the goal path shows a checkbox, radio button or switch",
+        lambda t: any((el.type or "").lower() in ("checkbox", "radio") or el.role in _TOGGLE_ROLES
+                      for _, snap in t.goal.snapshots() for el in snap.elements)),
+    TracePart.AFTERMATH: PartSpec(
+        "the state after the refusal: cookies, storage, requests to other sites and the consent APIs, "
+        "captured once the done condition held and again after a reload",
+        "the state after the refusal was not captured (settings.after_choice is off, or the done condition "
+        "did not hold)",
+        lambda t: t.goal.aftermath is not None and t.goal.aftermath.after is not None),
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +130,7 @@ class HeuristicMeta:
     version: str = "1"
     tags: tuple[str, ...] = field(default_factory=tuple)
     weight: float = 1.0  # multiplies the severity's points in the friction score
+    requires: tuple[TracePart, ...] = ()  # parts of the trace without which there is nothing to check
 
     @property
     def help_url(self) -> str:
@@ -44,6 +146,36 @@ class Heuristic:
     def id(self) -> str:
         return self.meta.id
 
+
+class Checked(list):
+    """What ``check`` returns when it can say what it measured: its findings (this *is* the list, so
+    callers and plugins that expect a plain list are unaffected) and a one-line summary shown when the
+    heuristic passed ("2 actions over 1 page load; fires from 3 actions"). A plain list passes with the
+    heuristic's ``measures`` text instead."""
+
+    def __init__(self, findings: Iterable[Finding] = (), summary: str = ""):
+        super().__init__(findings)
+        self.summary = summary
+
+
+class NotApplicable(Exception):
+    """Raised by ``check`` when the trace has its declared parts but not what this run needs (no accept
+    control beside the refusal to compare with): the outcome is not-applicable with this message as the
+    reason, never a pass."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One heuristic's result on one trace, as axe-core sorts rules into violations, passes, inapplicable
+    and incomplete, and Lighthouse gives a crashed audit no score: ``fired`` (with its findings),
+    ``passed`` (``text`` says what it checked), ``not-applicable`` (``missing`` names the absent parts,
+    ``text`` says why) or ``error`` (``text`` keeps the exception)."""
+
+    heuristic: str
+    kind: OutcomeKind
+    findings: tuple[Finding, ...] = ()
+    text: str = ""
+    missing: tuple[str, ...] = ()
 
 
 def finding(meta: HeuristicMeta, **kwargs) -> Finding:

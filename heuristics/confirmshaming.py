@@ -33,7 +33,7 @@ from auditor.findings import Finding
 from auditor.trace import FlowTrace
 from auditor.words.phrases import SHAMING
 from heuristics._words import label, short
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import HeuristicMeta, TracePart, finding
 
 NEAR_CHARS = 300
 
@@ -51,6 +51,7 @@ META = HeuristicMeta(
     fix="Word the refusal as neutrally as the acceptance ('Reject' / 'Accept') and let it take effect "
     "without a guilt-tripping confirmation.",
     tags=("emotional-steering", "confirmshaming", "wording"),
+    requires=(TracePart.GOAL_STEPS,),
 )
 
 

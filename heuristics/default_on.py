@@ -35,7 +35,7 @@ import re
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace
 from heuristics._words import CONSENTING_OPTION, NECESSARY, is_refuse, page, short
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import HeuristicMeta, TracePart, finding
 
 META = HeuristicMeta(
     id="default-on",
@@ -52,6 +52,7 @@ META = HeuristicMeta(
     fix="Start every non-essential purpose switched off; only what the service cannot work without may be on, "
     "labelled as such and not switchable.",
     tags=("preselection", "default"),
+    requires=(TracePart.TOGGLES,),
 )
 
 _TOGGLE_ROLES = {"checkbox", "switch"}

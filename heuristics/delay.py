@@ -41,7 +41,7 @@ from auditor.findings import Finding
 from auditor.trace import FlowTrace, StepTrace
 from auditor.words.wording import goal_gerund
 from heuristics._words import label, page, scan_text, sentence_around, short
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import Checked, HeuristicMeta, TracePart, finding
 
 HIGH_WAIT_MS = 10_000
 MEDIUM_WAIT_MS = 2_000
@@ -62,6 +62,7 @@ META = HeuristicMeta(
     fix="Make every control work the moment it is shown and let the choice take effect on the click, "
     "without countdowns or 'please wait' pages.",
     tags=("obstruction", "delay", "effort"),
+    requires=(TracePart.GOAL_STEPS,),
 )
 
 COUNTDOWN = re.compile(
@@ -160,7 +161,8 @@ def check(trace: FlowTrace) -> list[Finding]:
     elif total_ms >= MEDIUM_WAIT_MS or countdowns or interstitials:
         severity = "medium"
     else:
-        return []
+        return Checked(summary=f"{total_ms / 1000:.1f} s of forced waiting on the goal path, no countdown and no "
+                               f"'Continue'-only page; fires from {MEDIUM_WAIT_MS / 1000:g} s")
     facts = []
     words = {"wait-step": "a wait the flow had to script", "disabled-control": "a disabled control",
              "late-control": "a control that appeared late"}

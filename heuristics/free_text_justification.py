@@ -38,7 +38,7 @@ import re
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot
 from heuristics._words import page
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import HeuristicMeta, TracePart, finding
 
 TEXT_INPUT_MIN_LENGTH = 10  # a text input demanding this many characters is asking for prose
 
@@ -65,6 +65,7 @@ META = HeuristicMeta(
     fix="Let the click on 'Object' be the objection; if a text box is useful, make it optional and let "
     "the form submit without it.",
     tags=("obstruction", "forced-action", "effort"),
+    requires=(TracePart.FORM,),
 )
 
 

@@ -16,6 +16,8 @@ What it does
     faint                 opacity below 0.5                                              < 0.3
     covered               another element lies on top of its centre, also a translucent  yes
                           sheet that lets clicks through (pointer-events: none)
+    partly_covered        its centre is clear but >= 20% of it lies under another        >= 30%
+                          element (a sticky bar, a chat widget): ``covered_fraction``
     in_closed_details     inside a collapsed ``<details>`` section (see below)           yes
     delayed               appeared >= 1 s after the page was ready, later than the       >= 2 s
                           baseline's control
@@ -27,9 +29,15 @@ What it does
     It fires when a control shows 2 or more signals, or 1 strong one. Severity is **high** with 3 or more
     signals, **medium** otherwise. ``below_fold`` only counts when the element's box was measured (an
     element without a box has an unknown position); ``measured["below_fold_px"]`` says how far below the
-    bottom of the screen the control starts. The baseline's *rival* is the control the baseline path clicks
-    on the same page and the goal path never clicks (e.g. "Close" where the goal path clicks "right to
-    object"); for the goal path's first click it falls back to the baseline's first click.
+    bottom of the screen the control starts. The *rival* is the one definition of heuristics/_salience.py
+    (``rival``): the control the baseline path clicks instead, on the same page, in the same layer (e.g.
+    "Close" where the goal path clicks "right to object").
+
+    One fault, one charge (heuristics/_salience.py, SAME_REASON). This heuristic owns "hard to see";
+    visual-asymmetry owns "weaker than the rival". Where this heuristic fires on the control
+    visual-asymmetry judges with ``low_contrast``, ``small_text``, ``looks_like_text`` or
+    ``weaker_than_baseline``, visual-asymmetry cites them (``charged_signals``) instead of charging its
+    contrast, font-size, style or area dimension again.
 
     Collapsed sections. A control inside a closed ``<details>`` is not visible, so no flow (and no person)
     can click it before opening the section: the path clicks the ``<summary>`` first. The trick is judged
@@ -67,9 +75,9 @@ from __future__ import annotations
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, StepTrace
-from heuristics._salience import area_ratio, rival_in_layer
-from heuristics._words import affordance, click_steps, page, same_control
-from heuristics.base import HeuristicMeta, finding
+from heuristics._salience import Rival, area_ratio, is_consent_control, rival
+from heuristics._words import affordance, page, same_control
+from heuristics.base import HeuristicMeta, TracePart, finding
 
 MIN_CONTRAST = 4.5  # WCAG 2 AA, normal text
 STRONG_CONTRAST = 3.0  # below even the large-text minimum
@@ -82,6 +90,8 @@ DELAY_S = 1.0
 STRONG_DELAY_S = 2.0
 DELAY_MARGIN_S = 1.0  # how much later than the baseline's control it must appear
 BASELINE_AREA_RATIO = 2.0
+PARTLY_COVERED = 0.2  # share of the control's sample points under another element (snapshot.js)
+STRONG_PARTLY_COVERED = 0.3  # a third of a short label is words a person cannot read
 HIGH_SIGNALS = 3
 META = HeuristicMeta(
     id="hidden-affordance",
@@ -100,33 +110,13 @@ META = HeuristicMeta(
     fix="Make the choice a button of its own, as large and as visible as the opposite one, in the first "
     "screen, with contrast of at least 4.5:1 and text of at least 14 px.",
     tags=("visual-interference", "false-hierarchy"),
+    requires=(TracePart.GOAL_CLICKS,),
 )
 
 
 def _label(el: Element) -> str:
     text = " ".join(el.label_text.split())
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _baseline_rival(trace: FlowTrace, step: StepTrace, first_goal_click: bool) -> StepTrace | None:
-    """The control the baseline clicks instead of this one (usually 'Accept' / 'Close'), if any.
-
-    That is a control the baseline clicks on the same page (URL without fragment) and the goal path never
-    clicks; for the goal path's first click, failing that, the baseline's first click (both paths start
-    on the same page, whose URL may still differ by a session token). Controls both paths click (opening
-    the notification) are never rivals.
-    """
-    if trace.baseline is None:
-        return None
-    goal_controls = [s.target_element for s in click_steps(trace.goal)]
-    clicks = click_steps(trace.baseline)
-    own = [b for b in clicks if not any(same_control(b.target_element, g) for g in goal_controls)]
-    for b in own:
-        if page(b.url) == page(step.url):
-            return b
-    if first_goal_click and clicks and clicks[0] in own:
-        return clicks[0]
-    return None
 
 
 def _folded(trace: FlowTrace, step: StepTrace) -> tuple[Element, int] | None:
@@ -144,15 +134,15 @@ def _folded(trace: FlowTrace, step: StepTrace) -> tuple[Element, int] | None:
     return None
 
 
-def _signals(el: Element, rival: Element | None, step: StepTrace | None = None,
-             rival_step: StepTrace | None = None,
-             folded: tuple[Element, int] | None = None) -> tuple[list[str], list[str], dict]:
+def _signals(el: Element, opposite: Rival, step: StepTrace,
+             folded: tuple[Element, int] | None) -> tuple[list[str], list[str], dict]:
     """(signals, strong signals, measured values) for one control."""
     signals: list[str] = []
     strong: list[str] = []
     area = el.box.area if el.box is not None else None
-    snap = step.snapshot if step is not None else None
-    appeared = round(step.find_ms / 1000, 2) if step is not None and step.find_ms is not None else None
+    snap = step.snapshot
+    rival_step = opposite.step
+    appeared = round(step.find_ms / 1000, 2) if step.find_ms is not None else None
     rival_appeared = (round(rival_step.find_ms / 1000, 2)
                       if rival_step is not None and rival_step.find_ms is not None else None)
     measured: dict = {
@@ -165,6 +155,7 @@ def _signals(el: Element, rival: Element | None, step: StepTrace | None = None,
         "in_viewport": el.in_viewport,
         "opacity": el.opacity,
         "covered": el.covered,
+        "covered_fraction": el.covered_fraction,
         "in_closed_details": el.in_closed_details or folded is not None,
         "in_shadow": el.in_shadow,
         "in_iframe": el.in_iframe,
@@ -205,6 +196,10 @@ def _signals(el: Element, rival: Element | None, step: StepTrace | None = None,
     if el.covered:
         signals.append("covered")
         strong.append("covered")
+    elif (el.covered_fraction or 0) >= PARTLY_COVERED:
+        signals.append("partly_covered")
+        if el.covered_fraction >= STRONG_PARTLY_COVERED:
+            strong.append("partly_covered")
     if el.in_closed_details or folded is not None:
         signals.append("in_closed_details")
         strong.append("in_closed_details")
@@ -218,16 +213,41 @@ def _signals(el: Element, rival: Element | None, step: StepTrace | None = None,
             strong.append("delayed")
     if measured["vague_label"]:
         signals.append("vague_label")
-    if rival is not None:
-        rival_area = rival.box.area if rival.box is not None else None
-        measured["baseline_label"] = _label(rival)
+    if opposite.element is not None:
+        rival_el = opposite.element
+        rival_area = rival_el.box.area if rival_el.box is not None else None
+        measured["baseline_label"] = _label(rival_el)
         measured["baseline_area"] = round(rival_area, 1) if rival_area is not None else None
-        ratio = area_ratio(rival, el)
+        ratio = area_ratio(rival_el, el)
         if ratio is not None:
             measured["area_ratio"] = ratio
             if ratio >= BASELINE_AREA_RATIO:
                 signals.append("weaker_than_baseline")
     return signals, strong, measured
+
+
+def _fires(signals: list[str], strong: list[str]) -> bool:
+    return len(signals) >= 2 or bool(strong)
+
+
+def _judged(step: StepTrace) -> bool:
+    """A click this heuristic judges: a consent control (heuristics/_salience.py), not a content link the
+    path follows; submit buttons belong to the form heuristics."""
+    el = step.target_element
+    return step.action == "click" and is_consent_control(el, step.snapshot) and (el.type or "").lower() != "submit"
+
+
+def _assess(trace: FlowTrace, step: StepTrace) -> tuple[list[str], list[str], dict]:
+    return _signals(step.target_element, rival(trace, step), step, _folded(trace, step))
+
+
+def charged_signals(trace: FlowTrace, step: StepTrace) -> list[str]:
+    """The signals this heuristic charges on the control of ``step`` (none when it does not fire there):
+    visual-asymmetry cites these instead of charging the same fault again (heuristics/_salience.py)."""
+    if not _judged(step):
+        return []
+    signals, strong, _ = _assess(trace, step)
+    return signals if _fires(signals, strong) else []
 
 
 def _describe(el: Element, signals: list[str], measured: dict) -> tuple[str, str]:
@@ -252,6 +272,8 @@ def _describe(el: Element, signals: list[str], measured: dict) -> tuple[str, str
                      else "inside a collapsed section")
     if "covered" in signals:
         where.append("under another element")
+    if "partly_covered" in signals:
+        where.append(f'partly covered ({measured["covered_fraction"]:.0%})')
     if "delayed" in signals:
         where.append(f'appearing only after {measured["appeared_after_s"]:g} s')
     title = f'"{measured["label"]}" is a {", ".join(adjectives) + " " if adjectives else ""}{noun}'
@@ -276,6 +298,8 @@ def _describe(el: Element, signals: list[str], measured: dict) -> tuple[str, str
         facts.append(f"opacity {el.opacity:g}")
     if "covered" in signals:
         facts.append("covered by another element")
+    if "partly_covered" in signals:
+        facts.append(f'{measured["covered_fraction"]:.0%} of it lies under another element (its centre is clear)')
     if "in_closed_details" in signals:
         if "folded_control" in measured:
             facts.append(f'"{measured["folded_control"]}" (step {measured["folded_step"]}) is folded inside a '
@@ -297,31 +321,16 @@ def _describe(el: Element, signals: list[str], measured: dict) -> tuple[str, str
     return title, detail
 
 
-def _check_step(step: StepTrace, rival_step: StepTrace | None,
-                folded: tuple[Element, int] | None = None) -> Finding | None:
-    el = step.target_element
-    rival, _ = rival_in_layer(el, step.snapshot, rival_step.target_element if rival_step is not None else None)
-    signals, strong, measured = _signals(el, rival, step, rival_step, folded)
-    if len(signals) < 2 and not strong:
+def _check_step(trace: FlowTrace, step: StepTrace) -> Finding | None:
+    signals, strong, measured = _assess(trace, step)
+    if not _fires(signals, strong):
         return None
     measured.update(signals=signals, strong_signals=strong, signal_count=len(signals))
-    title, detail = _describe(el, signals, measured)
+    title, detail = _describe(step.target_element, signals, measured)
     severity = "high" if len(signals) >= HIGH_SIGNALS else "medium"
     return finding(META, severity=severity, title=title, detail=detail, path="goal", step=step.number,
                    element=step.target, measured=measured)
 
 
 def check(trace: FlowTrace) -> list[Finding]:
-    out = []
-    first_click = True
-    for step in trace.goal.steps:
-        el = step.target_element
-        if step.action != "click" or el is None:
-            continue
-        is_first, first_click = first_click, False
-        if (el.type or "").lower() == "submit":
-            continue
-        f = _check_step(step, _baseline_rival(trace, step, is_first), _folded(trace, step))
-        if f is not None:
-            out.append(f)
-    return out
+    return [f for f in (_check_step(trace, step) for step in trace.goal.steps if _judged(step)) if f is not None]

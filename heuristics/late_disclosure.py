@@ -29,7 +29,7 @@ from auditor.findings import Finding
 from auditor.trace import FlowTrace
 from auditor.words.phrases import ANY_DATA_KIND, DATA_KIND_PHRASES, data_kind
 from heuristics._words import first_snapshot, scan_text
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import HeuristicMeta, TracePart, finding
 
 MIN_NEW_KINDS = 2
 MAX_KINDS_IN_NOTICE = 1
@@ -48,6 +48,7 @@ META = HeuristicMeta(
     provisions=("GDPR Art. 12(1)", "GDPR Art. 13(1)(c)", "GDPR Art. 14(1)(d)", "GDPR Art. 4(11)"),
     fix="Say in the notice itself which data will be used for what, before asking for the choice.",
     tags=("left-in-the-dark", "information"),
+    requires=(TracePart.FIRST_LAYER,),
 )
 
 KINDS = tuple(DATA_KIND_PHRASES)  # posts, photos, comments...: see auditor/words/phrases/data_kinds.py

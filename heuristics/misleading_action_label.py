@@ -26,7 +26,7 @@ from __future__ import annotations
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace
 from heuristics._words import affordance, click_steps, label, same_control
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import HeuristicMeta, TracePart, finding
 
 MAX_PART_WORDS = 2  # "Accept selected" -> "Accept"; longer parts are the whole label's business
 
@@ -44,6 +44,7 @@ META = HeuristicMeta(
     fix="Label the button by what it does with the choice made ('Save my choices', 'Confirm my choices') and "
     "offer 'Reject all' beside it.",
     tags=("conflicting-information", "wording"),
+    requires=(TracePart.GOAL_CLICKS,),
 )
 
 

@@ -30,8 +30,9 @@ import re
 
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
+from auditor.words.wording import plural
 from heuristics._words import click_steps, label, scan_text, short
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import Checked, HeuristicMeta, TracePart, finding
 
 MIN_REPEATS = 2
 
@@ -48,6 +49,7 @@ META = HeuristicMeta(
     fix="Take the first 'no' as the answer; if a confirmation is needed, ask one neutral question once, the "
     "same as for 'yes'.",
     tags=("nagging", "continuous-prompting"),
+    requires=(TracePart.GOAL_STEPS,),
 )
 
 CONFIRM = re.compile(
@@ -103,7 +105,8 @@ def check(trace: FlowTrace) -> list[Finding]:
         repeats += runs - 1
         facts.append(f'the question "{short(q, 100)}" was shown {runs} separate times')
     if repeats + 1 < MIN_REPEATS or not facts:
-        return []
+        return Checked(summary=f"{plural(len(dialogs), 'dialog')} and {plural(len(confirm_clicks), 'confirmation click')} "
+                               f"on the goal path, no question shown twice; fires from {MIN_REPEATS} askings")
     candidates = ([steps[0] for steps in repeated_dialogs.values()] +
                   [n for n, d in dialogs if d.kind == "confirm"][:1] + [s.number for s in confirm_clicks[:1]])
     first_step = min(candidates) if candidates else None

@@ -5,7 +5,8 @@ What it does
     scrolling). It fires when that screen offers a way to say yes or move on (accept, agree, allow, OK,
     continue, close, got it... in en, de, fr, es, it, nl; or the control the baseline path clicks first)
     and no control whose label means no: refuse, reject, decline, object, opt out, "only necessary",
-    "continue without accepting"...
+    "continue without accepting"... A label that means paying ("No thanks, subscribe instead") is no
+    refusal: paying is not a free "no" (EDPB Opinion 08/2024).
 
     - **high**: no refusal control anywhere on that page, visible or not;
     - **medium**: a refusal control exists on the page, but outside the first screen (below the fold,
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace
+from auditor.words.phrases import PAID_ALTERNATIVE
 from heuristics._words import (
     first_choice_pair,
     first_snapshot,
@@ -36,7 +38,7 @@ from heuristics._words import (
     label,
     same_control,
 )
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import Checked, HeuristicMeta, TracePart, finding
 
 META = HeuristicMeta(
     id="no-first-layer-option",
@@ -52,6 +54,7 @@ META = HeuristicMeta(
     provisions=("GDPR Art. 7(3)", "GDPR Art. 12(2)", "GDPR Art. 21(4)", "GDPR Art. 4(11)"),
     fix="Put 'Reject all' / 'Object' / 'Opt out' on the first layer, next to 'Accept', with the same weight.",
     tags=("obstruction", "forced-action", "first-layer"),
+    requires=(TracePart.FIRST_LAYER,),
 )
 
 
@@ -63,6 +66,12 @@ def _baseline_first(trace: FlowTrace) -> Element | None:
     # only the baseline's choice on the very first page counts as a first-layer "yes"
     first_step, _ = first_snapshot(trace.goal)
     return base_step.target_element if first_step is not None and goal_step.url == first_step.url else None
+
+
+def _refuses(el: Element) -> bool:
+    """A free refusal: paying ("Subscribe", "Abonnieren") is not one, whatever else its label says (EDPB
+    Opinion 08/2024 on "consent or pay")."""
+    return is_refuse(el.label_text) and not PAID_ALTERNATIVE.search(el.label_text)
 
 
 def check(trace: FlowTrace) -> list[Finding]:
@@ -77,10 +86,13 @@ def check(trace: FlowTrace) -> list[Finding]:
         if in_snap is not None and not is_refuse(in_snap.label_text) and in_snap not in yes:
             yes.append(in_snap)
     if not yes:
-        return []
-    if any(is_refuse(e.label_text) for e in screen):
-        return []
-    elsewhere = [e for e in snap.elements if is_refuse(e.label_text)]
+        return Checked(summary=f"no accept-like control among the first screen's {len(screen)} controls, "
+                               "so no unbalanced choice")
+    refuse = next((e for e in screen if _refuses(e)), None)
+    if refuse is not None:
+        return Checked(summary=f'the first screen offers a refusal ("{label(refuse)}") beside '
+                               f'"{label(yes[0])}"')
+    elsewhere = [e for e in snap.elements if _refuses(e)]
     severity = "medium" if elsewhere else "high"
     yes_labels = [label(e) for e in yes]
     quoted = ", ".join(f'"{x}"' for x in yes_labels[:4])

@@ -27,14 +27,16 @@ Counting
     A step is any scripted step except ``wait`` (waiting is not something the person does). Actions are
     the clicks the driver counted (click, check, uncheck, select), plus one per ``fill`` and ``press``
     step. If the goal path did not finish, the figures are lower bounds and the finding says "at least".
+    The counts come from heuristics/_paths.py, the one place asymmetric-path also reads them from.
 """
 
 from __future__ import annotations
 
 from auditor.findings import Finding
-from auditor.trace import FlowTrace, PathTrace
+from auditor.trace import FlowTrace
 from auditor.words.wording import goal_gerund, plural
-from heuristics.base import HeuristicMeta, finding
+from heuristics._paths import path_counts
+from heuristics.base import Checked, HeuristicMeta, TracePart, finding
 
 HIGH_ACTIONS = 5
 HIGH_PAGE_LOADS = 3
@@ -55,23 +57,8 @@ META = HeuristicMeta(
     fix="Offer the choice where the notice is: one 'Object' or 'Opt out' button that takes effect on "
     "that click, with no extra pages, forms or confirmations.",
     tags=("obstruction", "effort"),
+    requires=(TracePart.GOAL_STEPS,),
 )
-
-def path_counts(path: PathTrace) -> dict:
-    """What a path cost, in the units every path heuristic uses (see the module docstring)."""
-    fills = sum(1 for s in path.steps if s.action == "fill")
-    presses = sum(1 for s in path.steps if s.action == "press")
-    return {
-        "steps": sum(1 for s in path.steps if s.action != "wait"),
-        "clicks": path.clicks,
-        "fills": fills,
-        "presses": presses,
-        "actions": path.clicks + fills + presses,
-        "typed_chars": path.typed_chars,
-        "page_loads": path.page_loads,
-        "dialogs": sum(len(s.dialogs) for s in path.steps),
-    }
-
 
 def check(trace: FlowTrace) -> list[Finding]:
     path = trace.goal
@@ -81,7 +68,8 @@ def check(trace: FlowTrace) -> list[Finding]:
     elif c["actions"] >= MEDIUM_ACTIONS:
         severity = "medium"
     else:
-        return []
+        return Checked(summary=f"{plural(c['actions'], 'action')} and {plural(c['page_loads'], 'page load')} "
+                               f"on the goal path; fires from {MEDIUM_ACTIONS} actions or {HIGH_PAGE_LOADS} page loads")
 
     complete = path.status == "complete"
     at_least = "" if complete else "at least "

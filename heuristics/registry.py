@@ -11,10 +11,9 @@ import pkgutil
 from functools import lru_cache
 from importlib.metadata import entry_points
 
-from auditor.findings import Finding
 from auditor.trace import FlowTrace
 from heuristics._words import classify_labels
-from heuristics.base import Heuristic, HeuristicMeta
+from heuristics.base import Heuristic, HeuristicMeta, NotApplicable, Outcome
 
 ENTRY_POINT_GROUP = "consent_audit.heuristics"
 _NOT_HEURISTICS = {"base", "registry", "common"}
@@ -56,16 +55,25 @@ def metadata() -> dict[str, HeuristicMeta]:
     return {h.id: h.meta for h in all_heuristics()}
 
 
-def run_all(trace: FlowTrace, only: set[str] | None = None) -> tuple[list[Finding], list[str]]:
-    """All findings, and a list of heuristics that crashed (reported, never silently dropped)."""
-    findings: list[Finding] = []
-    failures: list[str] = []
+def run_one(h: Heuristic, trace: FlowTrace) -> Outcome:
+    """One heuristic's outcome: not-applicable when a part it requires is absent (it is not run), error when
+    it raises (the others still run: a broken heuristic must not hide their findings), else fired or passed."""
+    try:  # the probes run on untrusted traces too: one that raises is this heuristic's error, not the audit's
+        missing = [part for part in h.meta.requires if not part.present(trace)]
+        if missing:
+            return Outcome(h.id, "not-applicable", text="; ".join(p.absent for p in missing),
+                           missing=tuple(p.value for p in missing))
+        result = h.check(trace)
+    except NotApplicable as why:
+        return Outcome(h.id, "not-applicable", text=str(why))
+    except Exception as exc:
+        return Outcome(h.id, "error", text=f"{type(exc).__name__}: {exc}")
+    if result:
+        return Outcome(h.id, "fired", findings=tuple(result))
+    return Outcome(h.id, "passed", text=getattr(result, "summary", "") or f"checked {h.meta.measures}")
+
+
+def run_all(trace: FlowTrace, only: set[str] | None = None) -> list[Outcome]:
+    """Exactly one outcome per registered heuristic (of ``only``, when given), in registry order."""
     classify_labels(trace)
-    for h in all_heuristics():
-        if only is not None and h.id not in only:
-            continue
-        try:
-            findings.extend(h.check(trace))
-        except Exception as exc:  # a broken heuristic must not hide the others' findings
-            failures.append(f"{h.id}: {type(exc).__name__}: {exc}")
-    return findings, failures
+    return [run_one(h, trace) for h in all_heuristics() if only is None or h.id in only]

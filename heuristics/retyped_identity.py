@@ -28,7 +28,7 @@ from auditor.trace import Element, FlowTrace, Snapshot
 from auditor.words.phrases import GREETING, IDENTITY_FIELD, LOG_OUT, SIGNED_IN_AS
 from auditor.words.wording import goal_gerund
 from heuristics._words import field_words, first_snapshot, scan_text, short
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import HeuristicMeta, TracePart, finding
 
 META = HeuristicMeta(
     id="retyped-identity",
@@ -44,6 +44,7 @@ META = HeuristicMeta(
     provisions=("GDPR Art. 12(2)", "GDPR Art. 12(6)", "GDPR Art. 5(1)(c)"),
     fix="Take the identity from the session; if a field must be shown, pre-fill it so it can be submitted as is.",
     tags=("obstruction", "effort", "identity"),
+    requires=(TracePart.FIRST_LAYER, TracePart.FORM),
 )
 
 

@@ -15,7 +15,8 @@ What it does
     identity-document    a file upload (``input type=file``) whose label or page mentions an   high
                          ID card, passport, driving licence or proof of identity
     email-only           the goal path's control is a ``mailto:`` link, or the last page       high
-                         offers the choice only as a ``mailto:`` link
+                         offers the choice only as a ``mailto:`` link (also folded in a
+                         ``<details>``; its ``<summary>``, "How to opt out", is no choice)
     post-only            the last page asks for a letter (postal address wording) and has no   high
                          online control for the choice
     login                a password field on the goal path                                     medium
@@ -61,7 +62,7 @@ from auditor.words.phrases import (
 )
 from auditor.words.wording import goal_gerund
 from heuristics._words import field_words, is_refuse, scan_text, sentence_around, short
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import HeuristicMeta, TracePart, finding
 
 META = HeuristicMeta(
     id="verification-barrier",
@@ -79,6 +80,7 @@ META = HeuristicMeta(
     fix="Take the choice in the session the person is already in: one click, no code, password, document "
     "or letter. Ask for more only when identity is in real doubt, and only what resolves it.",
     tags=("obstruction", "verification", "effort"),
+    requires=(TracePart.PAGES,),
 )
 
 KIND_SEVERITY = {
@@ -120,15 +122,18 @@ def _is_mailto(el: Element) -> bool:
 
 
 def _online_choice(snap: Snapshot) -> bool:
-    """A visible control (not a mailto: link) whose label names a refusal, or a form to submit."""
-    controls = [el for el in snap.elements if el.visible and not _is_mailto(el)]
+    """A visible control (not a mailto: link) whose label names a refusal, or a form to submit. The
+    ``<summary>`` of an expandable section is not one, whatever it says ("How to opt out"): it unfolds text,
+    it makes no choice."""
+    controls = [el for el in snap.elements if el.visible and not _is_mailto(el) and el.tag != "summary"]
     return any((el.type or "").lower() == "submit" or el.tag in {"textarea", "select"} or is_refuse(el.label_text)
                for el in controls)
 
 
 def _mailto_choice(snap: Snapshot) -> Element | None:
+    """A mailto: link a person can reach: visible, or folded in a closed ``<details>`` they can open."""
     for el in snap.elements:
-        if el.visible and _is_mailto(el):
+        if (el.visible or el.in_closed_details) and _is_mailto(el):
             return el
     return None
 

@@ -26,6 +26,14 @@ What it does
     never counts toward the severity: accept-first alone is common in fair designs. Two identical buttons
     side by side give no finding.
 
+    One fault, one charge (heuristics/_salience.py, SAME_REASON). This heuristic owns "weaker than the
+    rival"; hidden-affordance owns "hard to see". When hidden-affordance fires on the same control with
+    the signal that says the same as a weaker dimension (``weaker_than_baseline`` for area,
+    ``low_contrast`` for contrast, ``small_text`` for font size, ``looks_like_text`` for style), that
+    dimension is listed in ``cited_from_hidden_affordance`` and not counted here; ``charged`` lists the
+    dimensions that set the severity. When every weaker dimension is cited, the finding is **info**
+    (0 points): it shows the comparison without charging it twice.
+
 Why is this bad?
     People choose what they see first and what looks like the main action. A big blue "Accept all" next to
     a small grey "Reject" link steers the choice without a word being said. The EDPB calls it *Hidden in
@@ -40,12 +48,12 @@ What a fair design does
 from __future__ import annotations
 
 from auditor.findings import Finding
-from auditor.trace import Element, FlowTrace
-from heuristics._salience import area_ratio, rival_in_layer
+from auditor.trace import FlowTrace
+from heuristics import hidden_affordance
+from heuristics._salience import SAME_REASON, WEAKER_RATIO, choice_step, compare, rival
 from heuristics._words import first_choice_pair, label
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import Checked, HeuristicMeta, NotApplicable, TracePart, finding
 
-WEAKER_RATIO = 1.5
 HIGH_DIMENSIONS = 2  # measured dimensions; position never counts
 
 META = HeuristicMeta(
@@ -61,88 +69,56 @@ META = HeuristicMeta(
     provisions=("GDPR Art. 5(1)(a)", "GDPR Art. 7(3)", "GDPR Art. 12(1)", "CCPA 11 CCR §7004(a)(2)"),
     fix="Give both answers the same size, fill, font weight and contrast, side by side.",
     tags=("visual-interference", "false-hierarchy", "asymmetry"),
+    requires=(TracePart.CHOICE_PAIR,),
 )
 
 
-def _style(el: Element) -> int:
-    return 2 if el.has_fill else 1 if el.has_border else 0
-
-
-_STYLE_NAME = {2: "filled button", 1: "outlined button", 0: "plain text"}
-
-
-def _ratio(accept: float | None, optout: float | None) -> float | None:
-    if not accept or not optout:
-        return None
-    return round(accept / optout, 2)
-
-
-def compare(optout: Element, accept: Element) -> dict:
-    """Ratios accept / opt-out per dimension and which dimensions make the opt-out weaker."""
-    a_area = accept.box.area if accept.box else None
-    o_area = optout.box.area if optout.box else None
-    ratios = {
-        "area": area_ratio(accept, optout),
-        "contrast": _ratio(accept.contrast, optout.contrast),
-        "font_weight": _ratio(accept.font_weight, optout.font_weight),
-        "font_size": _ratio(accept.font_size, optout.font_size),
-    }
-    weaker = [k for k, v in ratios.items() if v is not None and v >= WEAKER_RATIO]
-    if _style(accept) > _style(optout):
-        weaker.insert(1 if "area" in weaker else 0, "style")
-    accept_first = None
-    if accept.box and optout.box:
-        dy = accept.box.y - optout.box.y
-        accept_first = dy < -4 or (abs(dy) <= 4 and accept.box.x < optout.box.x)
-    counted = list(weaker)
-    if accept_first and weaker:
-        counted.append("position")
-    return {"ratios": ratios, "weaker": counted, "accept_first": accept_first,
-            "style": {"accept": _STYLE_NAME[_style(accept)], "opt_out": _STYLE_NAME[_style(optout)]},
-            "area_px2": {"accept": round(a_area, 1) if a_area else a_area,
-                         "opt_out": round(o_area, 1) if o_area else o_area},
-            "contrast": {"accept": accept.contrast, "opt_out": optout.contrast},
-            "font_weight": {"accept": accept.font_weight, "opt_out": optout.font_weight},
-            "font_size": {"accept": accept.font_size, "opt_out": optout.font_size}}
-
-
 def check(trace: FlowTrace) -> list[Finding]:
-    pair = first_choice_pair(trace)
-    if pair is None:
+    if first_choice_pair(trace) is None:
         return []
-    goal_step, base_step = pair
+    goal_step = choice_step(trace)
+    if goal_step is None:
+        raise NotApplicable("the goal path's choice clicks are content links, not consent controls")
     optout = goal_step.target_element
-    rival, same_snapshot = rival_in_layer(optout, goal_step.snapshot, base_step.target_element)
-    if rival is None:
-        return []
-    c = compare(optout, rival)
+    opposite = rival(trace, goal_step)
+    if opposite.element is None:
+        raise NotApplicable(f'no accept control in the layer of "{label(optout)}" to compare it with')
+    rival_el, same_snapshot = opposite.element, opposite.same_screen
+    c = compare(optout, rival_el)
     if not c["weaker"]:
-        return []
+        return Checked(summary=f'"{label(optout)}" is as prominent as "{label(rival_el)}" in area, contrast, '
+                               "style, font weight, font size and position")
     n = len(c["weaker"])
-    measured_dims = [d for d in c["weaker"] if d != "position"]
-    severity = "high" if len(measured_dims) >= HIGH_DIMENSIONS else "medium"
-    o, a = label(optout), label(rival)
+    charged_there = set(hidden_affordance.charged_signals(trace, goal_step))
+    cited = [d for d in c["weaker"] if SAME_REASON.get(d) in charged_there]
+    charged = [d for d in c["weaker"] if d != "position" and d not in cited]
+    severity = "high" if len(charged) >= HIGH_DIMENSIONS else "medium" if charged else "info"
+    o, a = label(optout), label(rival_el)
     r = c["ratios"]
     facts = []
     for dim in c["weaker"]:
         if dim == "area":
             facts.append(f"{r['area']:g}x smaller ({c['area_px2']['opt_out']:g} vs {c['area_px2']['accept']:g} px²)")
         elif dim == "contrast":
-            facts.append(f"{r['contrast']:g}x lower contrast ({optout.contrast:g}:1 vs {rival.contrast:g}:1)")
+            facts.append(f"{r['contrast']:g}x lower contrast ({optout.contrast:g}:1 vs {rival_el.contrast:g}:1)")
         elif dim == "style":
             facts.append(f"{c['style']['opt_out']} against a {c['style']['accept']}")
         elif dim == "font_weight":
-            facts.append(f"lighter type (weight {optout.font_weight} vs {rival.font_weight})")
+            facts.append(f"lighter type (weight {optout.font_weight} vs {rival_el.font_weight})")
         elif dim == "font_size":
-            facts.append(f"{r['font_size']:g}x smaller text ({optout.font_size:g} vs {rival.font_size:g} px)")
+            facts.append(f"{r['font_size']:g}x smaller text ({optout.font_size:g} vs {rival_el.font_size:g} px)")
         elif dim == "position":
             facts.append(f'placed after "{a}"')
     detail = (f'Step {goal_step.number}: "{o}" (the way to the goal) is weaker than "{a}" (the opposite '
               f"choice) on {n} dimension{'s' if n > 1 else ''}: " + "; ".join(facts) + ".")
+    if cited:
+        detail += (f" Already charged under hidden-affordance, which found the control hard to see in absolute "
+                   f"terms for the same reason: {', '.join(cited)}; cited here, not counted again.")
     if not same_snapshot:
         detail += " The opposite control was measured in the baseline's snapshot of the same page."
     measured = dict(c, opt_out_label=o, accept_label=a, url=goal_step.url, thresholds={
-        "weaker_ratio": WEAKER_RATIO, "high_dimensions": HIGH_DIMENSIONS}, weaker_count=n)
+        "weaker_ratio": WEAKER_RATIO, "high_dimensions": HIGH_DIMENSIONS}, weaker_count=n,
+        charged=charged, cited_from_hidden_affordance=cited)
     title = f'"{o}" is visually weaker than "{a}" ({", ".join(c["weaker"])})'
     return [finding(META, severity=severity, title=title, detail=detail, path="goal", step=goal_step.number,
                     element=goal_step.target, measured=measured)]

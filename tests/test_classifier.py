@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from tests.conftest import run_cli
 
 from auditor.classifier import LABELS, MIN_SCORE, affordance, classify, data, model
 from auditor.classifier.evaluate import cross_validate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from trace_factory import make_element, make_path, make_snapshot, make_step
+from tests.trace_factory import make_element, make_path, make_snapshot, make_step
 
 from auditor.measure import effort
 from auditor.measure.effort import fitts_seconds, path_effort

@@ -6,6 +6,7 @@ everything else works on copies of those run folders.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -150,13 +151,28 @@ def test_sarif_validates_against_the_official_schema(meta_run):
 
 
 def test_sarif_of_hostile_text_still_validates():
-    from report_factory import make_report
+    from tests.report_factory import make_report
 
     from auditor.report.sarif import build_sarif
 
     sarif = build_sarif(make_report())
     jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(sarif)
     assert "<script>alert(1)</script>" in sarif["runs"][0]["results"][1]["message"]["text"]  # data, in JSON
+
+
+@pytest.mark.parametrize("run", ["meta_run", "fair_run"])
+def test_every_heuristic_has_one_outcome_on_the_real_fixtures(run, request):
+    from heuristics.registry import metadata
+
+    report = json.loads((request.getfixturevalue(run)[0] / "run" / "report.json").read_text())
+    ids = [o["id"] for o in report["outcomes"]]
+    assert sorted(ids) == sorted(metadata())
+    assert not [o for o in report["outcomes"] if o["outcome"] == "error"]
+    assert {o["outcome"] for o in report["outcomes"]} <= {"fired", "passed", "not-applicable"}
+    fired = {o["id"] for o in report["outcomes"] if o["outcome"] == "fired"}
+    assert fired == {f["heuristic"] for f in report["findings"]}
+    if run == "fair_run":
+        assert not fired and "## What was checked" in (request.getfixturevalue(run)[0] / "run" / "report.md").read_text()
 
 
 def test_junit_one_case_per_heuristic_failures_at_the_gate(meta_run):
@@ -199,7 +215,8 @@ def test_pyproject_friction_gate(tmp_path, meta_run):
     (tmp_path / "pyproject.toml").write_text("[tool.consent-audit]\nmax-friction = 20\n")
     proc = run_cli("rescore", str(meta_run[0] / "run" / "trace.json"), "--out", str(tmp_path / "r"), cwd=tmp_path)
     assert proc.returncode == 1
-    assert "gate: friction 100 is above --max-friction 20" in proc.stderr
+    friction = json.loads((meta_run[0] / "run" / "report.json").read_text())["friction"]
+    assert friction > 20 and f"gate: friction {friction} is above --max-friction 20" in proc.stderr
 
 
 def test_bad_pyproject_is_bad_input(tmp_path, meta_run):
@@ -211,7 +228,8 @@ def test_bad_pyproject_is_bad_input(tmp_path, meta_run):
 # --- rescore -------------------------------------------------------------------------------------------
 
 def test_rescore_writes_reports_with_screenshots_and_a_manifest(meta_run, tmp_path):
-    proc = run_cli("rescore", str(meta_run[0] / "run" / "trace.json"), "--out", str(tmp_path / "again"))
+    proc = run_cli("rescore", str(meta_run[0] / "run" / "trace.json"), "--out", str(tmp_path / "again"),
+                   "--no-store")
     assert proc.returncode == 0, proc.stderr
     again = tmp_path / "again"
     for name in ("report.json", "report.md", "report.html", "trace.json", "manifest.json",
@@ -223,6 +241,45 @@ def test_rescore_writes_reports_with_screenshots_and_a_manifest(meta_run, tmp_pa
     assert run_cli("verify", str(again)).returncode == 0
     # The evidence is copied, not rewritten: the trace keeps the bytes (and so the hash) of the original.
     assert (again / "trace.json").read_bytes() == (meta_run[0] / "run" / "trace.json").read_bytes()
+    original = json.loads((meta_run[0] / "run" / "manifest.json").read_text())
+    assert json.loads((again / "manifest.json").read_text())["trace_sha256"] == original["files"]["trace.json"]["sha256"]
+
+
+def _saved_run(tmp_path: Path) -> Path:
+    """A run folder holding only a hand-made trace (no browser): what rescore needs."""
+    from tests.trace_factory import make_element, make_step, make_trace
+
+    run = tmp_path / "reports" / "site"
+    run.mkdir(parents=True)
+    trace = make_trace([make_step(n, "click", make_element(text="Object")) for n in (1, 2, 3)])
+    (run / "trace.json").write_text(trace.model_dump_json(indent=1), encoding="utf-8")
+    return run
+
+
+def test_rescore_writes_a_new_folder_and_leaves_the_original_untouched(tmp_path):
+    run = _saved_run(tmp_path)
+    before = {p.name: p.read_bytes() for p in run.iterdir()}
+    proc = run_cli("rescore", str(run / "trace.json"), "--quiet", "--store", str(tmp_path / "runs.db"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert {p.name: p.read_bytes() for p in run.iterdir()} == before  # not one byte added or changed
+    [new] = [p for p in run.parent.iterdir() if p.name.startswith("site-rescored-")]
+    assert re.fullmatch(r"site-rescored-\d{8}T\d{6}Z", new.name)
+    assert str(new) in proc.stdout and "Friction" in proc.stdout and "Findings" not in proc.stdout  # --quiet
+    manifest = json.loads((new / "manifest.json").read_text())
+    assert manifest["trace_sha256"] == hashlib.sha256((run / "trace.json").read_bytes()).hexdigest()
+    assert run_cli("verify", str(new)).returncode == 0
+    with sqlite3.connect(tmp_path / "runs.db") as db:  # recorded like an audit
+        assert db.execute("select count(*) from runs").fetchone()[0] == 1
+
+
+def test_rescore_in_place_rewrites_the_folder_and_excludes_out(tmp_path):
+    run = _saved_run(tmp_path)
+    proc = run_cli("rescore", str(run / "trace.json"), "--in-place", "--no-store", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (run / "report.json").is_file() and (run / "manifest.json").is_file()
+    assert [p.name for p in run.parent.iterdir()] == ["site"]
+    proc = run_cli("rescore", str(run / "trace.json"), "--in-place", "--out", str(tmp_path / "x"), cwd=tmp_path)
+    assert proc.returncode == 2 and "exclude each other" in proc.stderr
 
 
 @pytest.mark.parametrize("content", [b"{not json", b'{"flow": 3}', b"\xff\xfe\x00garbage", b""])
@@ -266,7 +323,7 @@ def test_runs_are_stored_and_listed_by_name_and_by_file(meta_run):
 
 
 def test_history_accumulates_runs_over_time(fair_run):
-    from report_factory import make_report
+    from tests.report_factory import make_report
 
     from auditor.evidence.store import history, record_run
 
@@ -333,6 +390,7 @@ def test_diff_shows_new_fixed_and_changed_findings(meta_run, tmp_path):
     changed["severity"] = "low" if changed["severity"] != "low" else "medium"
     changed["measured"] = {**changed["measured"], "extra_measure": 9}
     findings.append({**fixed, "number": 99, "heuristic": "brand-new-rule", "title": "A new trick"})
+    before = data["friction"]
     data["friction"] -= 7
     data["metrics"]["goal_clicks"] -= 2
     run_b = tmp_path / "b"
@@ -343,7 +401,7 @@ def test_diff_shows_new_fixed_and_changed_findings(meta_run, tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "1 new, 1 fixed, 1 changed" in out
-    assert "Friction 100 -> 93 (-7)" in out
+    assert f"Friction {before} -> {before - 7} (-7)" in out
     assert "brand-new-rule" in out and fixed["heuristic"] in out and "extra_measure" in out
     assert "goal_clicks" in out and "-2" in out
     text = md.read_text()
@@ -438,7 +496,7 @@ def test_video_needs_playwright_ffmpeg_or_records(tmp_path):
 def test_diff_neutralises_page_text_in_the_terminal_and_markdown():
     import io
 
-    from report_factory import make_finding, make_report
+    from tests.report_factory import make_finding, make_report
     from rich.console import Console
 
     from auditor.evidence.diff import diff_reports, render_markdown, render_terminal

@@ -93,6 +93,7 @@ def test_a_chosen_user_agent_is_kept_for_the_replay():
     e = _exploration(_path(_act("Reject all")))
     assert to_flow(e, user_agent="Mozilla/5.0 Custom").settings.user_agent == "Mozilla/5.0 Custom"
     assert to_flow(e).settings.user_agent is None  # default: the installed browser as an ordinary Chrome
+    assert to_flow(e).settings.after_choice is True  # a real site: is the refusal respected?
 
 
 def test_page_text_with_yaml_syntax_round_trips_and_stays_out_of_comments():

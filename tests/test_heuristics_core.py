@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from trace_factory import make_element, make_snapshot, make_step, make_trace
+from tests.trace_factory import make_element, make_snapshot, make_step, make_trace
 
-from heuristics import asymmetric_path, free_text_justification, hidden_affordance, path_length
+from heuristics import asymmetric_path, free_text_justification, hidden_affordance, path_length, visual_asymmetry
 from heuristics.registry import all_heuristics
 
 FEED = "https://example.test/feed"
@@ -252,9 +252,13 @@ def test_hidden_affordance_compares_only_with_the_baseline_choice_on_the_same_pa
     tiny = small.model_copy(update={"width": 40})
     goal[1] = make_step(2, "click", link("Object", in_prose=False, box=tiny))
     base[1] = make_step(2, "click", button("Close", box=small))
-    [f] = hidden_affordance.check(make_trace(goal, base))
+    trace = make_trace(goal, base)
+    [f] = hidden_affordance.check(trace)
     assert f.measured["area_ratio"] == 2.5
     assert f.measured["signals"] == ["looks_like_text", "weaker_than_baseline"]
+    # ... and is charged once: visual-asymmetry, judging the same control, cites the area and the style
+    [va] = visual_asymmetry.check(trace)
+    assert va.measured["cited_from_hidden_affordance"] == ["area", "style"] and va.severity == "info"
 
 
 # ---------------------------------------------------------------- free-text-justification

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from trace_factory import make_element, make_snapshot, make_step, make_trace
+from tests.trace_factory import make_element, make_snapshot, make_step, make_trace
 
 from auditor.classifier import trained_model
 from auditor.trace import Dialog
@@ -206,7 +206,7 @@ def test_no_first_layer_option_refusal_on_first_screen_is_fair(refuse):
 # ---------------------------------------------------------------- visual-asymmetry
 
 
-def test_visual_asymmetry_big_accept_against_small_grey_link_is_high_with_ratios():
+def test_visual_asymmetry_big_accept_against_small_grey_link_reports_every_ratio_and_charges_the_rest():
     accept = button("Accept all", box=make_element().box.model_copy(update={"width": 200, "height": 48}),
                     font_size=18.0, font_weight=700)
     reject = link("Reject", contrast=3.5, font_size=12.0, font_weight=400,
@@ -214,7 +214,11 @@ def test_visual_asymmetry_big_accept_against_small_grey_link_is_high_with_ratios
     goal = [make_step(1, "click", reject, others=[accept])]
     base = [make_step(1, "click", accept, others=[reject])]
     [f] = visual_asymmetry.check(make_trace(goal, base, goal="reject"))
-    assert (f.severity, f.step) == ("high", 1)
+    # hidden-affordance fires on the same link for its size, look, contrast and text size: only the weight
+    # is left for this heuristic to charge
+    assert (f.severity, f.step) == ("medium", 1)
+    assert f.measured["charged"] == ["font_weight"]
+    assert f.measured["cited_from_hidden_affordance"] == ["area", "style", "contrast", "font_size"]
     m = f.measured
     assert m["ratios"] == {"area": 16.0, "contrast": 2.0, "font_weight": 1.75, "font_size": 1.5}
     assert m["weaker"] == ["area", "style", "contrast", "font_weight", "font_size", "position"]
@@ -543,7 +547,16 @@ def test_visual_asymmetry_two_measured_dimensions_are_high_but_position_never_co
     more = link("Learn more", font_size=13.0)  # above the button: the opt-out comes first
     [f] = visual_asymmetry.check(make_trace([make_step(1, "click", more, others=[close])],
                                             [make_step(1, "click", close, others=[more])]))
-    assert (f.severity, f.measured["weaker"], f.measured["accept_first"]) == ("high", ["area", "style"], False)
+    assert (f.measured["weaker"], f.measured["accept_first"]) == (["area", "style"], False)
+    # hidden-affordance fires on the same link for its plain-text look and its size against "Close":
+    # cited here, not charged twice
+    assert (f.severity, f.measured["charged"], f.measured["cited_from_hidden_affordance"]) == \
+        ("info", [], ["area", "style"])
+    # 1.8x smaller (under hidden-affordance's 2x) and plain: one hidden-affordance signal, which does not fire
+    standalone = link("Reject", in_prose=False, box=make_element().box.model_copy(update={"width": 400, "height": 40}))
+    [f] = visual_asymmetry.check(make_trace([make_step(1, "click", standalone, others=[close])],
+                                            [make_step(1, "click", close, others=[standalone])]))
+    assert (f.severity, f.measured["charged"]) == ("high", ["area", "style"])
     faded = button("Reject all", contrast=3.0, box=make_element().box.model_copy(update={"x": 300}))
     accept = button("Accept all")
     [f] = visual_asymmetry.check(make_trace([make_step(1, "click", faded, others=[accept])],

@@ -4,7 +4,7 @@ behind the contrast figures (compositing across opacity groups, shadow hosts and
 from __future__ import annotations
 
 import pytest
-from trace_factory import make_element, make_snapshot, make_step, make_trace
+from tests.trace_factory import make_element, make_snapshot, make_step, make_trace
 
 from auditor.gather.colour import contrast_ratio, effective_background
 from heuristics import hidden_affordance

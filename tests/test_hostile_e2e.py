@@ -268,12 +268,12 @@ def test_renderer_crash_ends_incomplete(tmp_path, monkeypatch):
 
     real_act = steps._act
 
-    def crashing_act(run, step, target, timeout_s):
+    def crashing_act(run, step, target, timeout_s, *rest):
         try:
             run.page.goto("chrome://crash", timeout=5000)
         except Exception:
             pass
-        real_act(run, step, target, timeout_s)
+        real_act(run, step, target, timeout_s, *rest)
 
     monkeypatch.setattr(steps, "_act", crashing_act)
     started = time.monotonic()

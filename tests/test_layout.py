@@ -15,7 +15,7 @@ MAX_LINES = 600
 # What a heuristic may build on: the trace (with the exploration it may carry), findings, the project's
 # words and the computed measures.
 STABLE_API = ("auditor.trace", "auditor.exploration", "auditor.findings", "auditor.words", "auditor.classifier",
-              "auditor.measure")
+              "auditor.measure", "auditor.aftermath")
 
 
 def _modules(*folders: str) -> list[Path]:

@@ -72,8 +72,10 @@ def test_no_first_layer_option_sees_the_hidden_second_layer(module_audits):
 def test_visual_asymmetry_reports_the_ratios(module_audits):
     _, [f] = _findings(module_audits, "visual-asymmetry", "visual-asymmetry")
     m = f.measured
-    assert f.severity == "high"
     assert {"area", "style", "contrast", "font_weight"} <= set(m["weaker"])
+    # what hidden-affordance already charges on the same link is cited, the rest charged (docs/scoring.md)
+    assert "font_weight" in m["charged"] and f.severity in {"medium", "high"}
+    assert set(m["charged"]).isdisjoint(m["cited_from_hidden_affordance"])
     assert m["ratios"]["area"] > 5 and m["ratios"]["contrast"] >= 1.5 and m["ratios"]["font_weight"] == 1.75
     assert m["style"] == {"accept": "filled button", "opt_out": "plain text"}
     assert m["accept_first"] is True

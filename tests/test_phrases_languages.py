@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from trace_factory import make_element, make_step, make_trace
+from tests.trace_factory import make_element, make_step, make_trace
 
 from auditor.trace import Dialog
 from auditor.words import phrases as P

@@ -133,10 +133,11 @@ def test_plugin_records_audits_and_fails_with_the_findings(sample, tmp_path):
     result.assert_outcomes(passed=4, failed=1)
     text = result.stdout.str()
     # The Meta replica fails the friction gate; the failure message lists the findings.
-    assert "friction 100 is not below 30" in text
+    gate = re.search(r"friction (\d+) is not below 30", text)
+    assert gate and int(gate.group(1)) >= 60
     for rule in ("hidden-affordance", "free-text-justification", "asymmetric-path"):
         assert rule in text, rule
-    assert "[HIGH]" in text and "test_sample.py" not in text.split("friction 100 is not below 30")[0][-5:]
+    assert "[HIGH]" in text and "test_sample.py" not in text.split(gate.group(0))[0][-5:]
     friction, clicks, typed = map(int, re.search(r"META (\d+) (\d+) (\d+)", text).groups())
     assert friction >= 60 and clicks == 4 and typed > 30  # the same figures as the CLI's audit
     assert int(re.search(r"FAIR (\d+) ", text).group(1)) <= 10

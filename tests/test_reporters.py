@@ -11,14 +11,20 @@ import struct
 import jsonschema
 import pytest
 from markdown_it import MarkdownIt
-from report_factory import make_finding, make_report, png_bytes, write_screenshots
 from rich.console import Console
 
 from auditor.report.html import image_size, render_html
-from auditor.report.json_report import SCHEMA_PATH, main, render_json, report_schema, write_reports
+from auditor.report.json_report import (
+    SCHEMA_PATH,
+    main,
+    render_json,
+    report_schema,
+    write_reports,
+)
 from auditor.report.markdown import escape_md, render_markdown
 from auditor.report.model import Report
 from auditor.report.terminal import render_terminal
+from tests.report_factory import make_finding, make_report, png_bytes, write_screenshots
 
 
 def terminal_text(report: Report) -> str:
@@ -254,3 +260,74 @@ def test_whole_flow_finding_renders_everywhere(tmp_path):
 def test_terminal_shows_bidi_overrides():
     text = terminal_text(make_report([make_finding(1, title="abc\u202edcb")]))
     assert "abc\\u202edcb" in text
+
+
+# --- the situation, the score's raw points and categories, citations, the consent comparison ---------------
+
+def _situated_report(**situation):
+    from auditor.judge.verdict import judge
+    from auditor.trace import Situation
+    from tests.trace_factory import make_element, make_step, make_trace
+
+    trace = make_trace([make_step(1, "click", make_element(text="Reject all"))],
+                       baseline_steps=[make_step(1, "click", make_element(text="Accept all"))])
+    trace.goal.situation = Situation(**situation)
+    return judge(trace)
+
+
+def test_every_report_says_the_situation_and_taps_on_a_touch_screen(tmp_path):
+    report = _situated_report(device="iPhone 13 <i>", viewport={"width": 390, "height": 664}, has_touch=True,
+                              signed_in="login", login="signed in: login ran, 3 steps", region="eu",
+                              proxy="http://127.0.0.1:3128", exit_ip="203.0.113.7")
+    expected = ("iPhone 13 <i> (touch, 390x664), signed in (login ran, 3 steps), region eu via "
+                "http://127.0.0.1:3128, exit IP 203.0.113.7")
+    assert ", 1 tap and 1 page" in report.headline and "click" not in report.headline
+    assert f"Situation: {expected}" in " ".join(terminal_text(report).split())  # wrapped at 120 columns
+    md = render_markdown(report)
+    assert "**Situation:** iPhone 13 &lt;i&gt; \\(touch, 390x664\\)" in md and "| taps | 1 | 1 |" in md
+    html = render_html(report, tmp_path)
+    assert "<strong>Situation:</strong> iPhone 13 &lt;i&gt; (touch, 390x664)" in html and "<td>Taps</td>" in html
+    assert json.loads(render_json(report))["situation"]["exit_ip"] == "203.0.113.7"
+
+
+def test_a_desktop_signed_out_audit_says_clicks_and_no_situation(tmp_path):
+    report = _situated_report(viewport={"width": 1280, "height": 720})
+    assert ", 1 click and 1 page" in report.headline
+    assert "Situation" not in render_markdown(report) and "Situation:" not in terminal_text(report)
+    storage = _situated_report(signed_in="storage-state")
+    assert "**Situation:** signed in \\(storage state\\)" in render_markdown(storage)
+
+
+def test_raw_points_and_categories_are_shown_beside_the_friction(tmp_path):
+    report = make_report(score_raw=190.0, friction=91, category_points={"4.4 Obstructing": 150.0,
+                                                                        "4.3 Stirring": 40.0})
+    text = terminal_text(report)
+    assert "190 raw points" in text and "4.4 Obstructing 150 · 4.3 Stirring 40" in text
+    md = render_markdown(report)
+    assert "190 raw points" in md and "| 4.4 Obstructing | 150 |" in md and "capped" not in md
+    html = render_html(report, tmp_path)
+    assert "190 raw points" in html and "<td>4.3 Stirring</td>" in html and "capped at 100" not in html
+    saturated = make_report(score_raw=500.0, friction=100, score_capped=True)
+    assert "the score has saturated at 100, raw points tell worse flows apart" in render_markdown(saturated)
+
+
+def test_a_citation_is_shown_as_cited_not_as_a_fault():
+    cited = make_finding(1, heuristic="visual-asymmetry", severity="info", points=0.0,
+                         measured={"cited_from_hidden_affordance": ["contrast"]})
+    report = make_report([cited])
+    assert "cited, 0 points" in terminal_text(report)
+    assert "- **Points:** cited, 0 points (visual-asymmetry)" in render_markdown(report)
+
+
+def test_the_consent_comparison_is_shown_side_by_side(tmp_path):
+    from auditor.aftermath.compare import Comparison, PathConsequences
+
+    cmp = Comparison(goal=PathConsequences(kind="goal", captured=True, tracker_requests=["https://t.example/c"],
+                                           prompt_returned=True),
+                     baseline=PathConsequences(kind="baseline", captured=True, prompt_returned=False))
+    report = make_report(after_choice=cmp)
+    md = render_markdown(report)
+    assert "## After the choice" in md and "| Prompt back after reload | yes | no |" in md
+    html = render_html(report, tmp_path)
+    assert 'id="after-choice"' in html and "<th scope=\"row\">Tracker requests (EasyPrivacy)</th><td>1</td><td>0</td>" in html
+    assert "After the choice" not in render_markdown(make_report())

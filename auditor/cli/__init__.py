@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from auditor.cli import catalogue, evidence, run  # noqa: F401  (registers the commands)
+from auditor.cli import batch, catalogue, evidence, run, summary  # noqa: F401  (registers the commands)
 from auditor.cli.common import Exit, app, err, save_log
 
 

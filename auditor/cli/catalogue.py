@@ -20,16 +20,38 @@ from auditor.cli.common import (
 
 @app.command("heuristics")
 @guard
-def list_heuristics() -> None:
-    """List every heuristic: id, severity, EDPB category and the provisions it evidences."""
+def list_heuristics(
+    output: str = typer.Option("table", "--format", help="table (default) or json"),
+) -> None:
+    """List every heuristic: id, severity, EDPB category, the provisions it evidences and the trace parts
+    it needs. Ids are never cut short (they go into CI settings); --format json prints the catalogue."""
+    import json
+
     from heuristics.registry import all_heuristics
 
+    if output not in ("table", "json"):
+        raise BadInput(f"--format {output!r}: expected table or json")
+    metas = [h.meta for h in all_heuristics()]
+    if output == "json":
+        print(json.dumps([{"id": m.id, "title": m.title, "severity": m.severity, "version": m.version,
+                           "edpb": list(m.edpb), "provisions": list(m.provisions),
+                           "requires": [p.value for p in m.requires]} for m in metas],
+                         ensure_ascii=False, indent=2))
+        return
+    rows = [(m.id, m.severity, "; ".join(m.edpb), "; ".join(m.provisions),
+             ", ".join(p.value for p in m.requires) or "-", m.title) for m in metas]
+    header = ("id", "severity", "EDPB 03/2022", "provisions", "needs", "title")
+    if not console.is_terminal:  # piped or redirected: one tab-separated line per heuristic, nothing cut
+        for row in (header, *rows):
+            print("\t".join(row))
+        return
     table = Table(title="consent-audit heuristics", show_lines=False)
-    for column in ("id", "severity", "EDPB 03/2022", "provisions", "title"):
-        table.add_column(column)
-    for h in all_heuristics():
-        m = h.meta
-        table.add_row(m.id, m.severity, "; ".join(m.edpb), "; ".join(m.provisions), m.title)
+    # The id column never wraps or shrinks; the others fold onto more lines when the terminal is narrow.
+    table.add_column(header[0], no_wrap=True, min_width=max(len(m.id) for m in metas))
+    for column in header[1:]:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
     console.print(table)
 
 

@@ -2,7 +2,8 @@
 
 Exit codes (the same for every command):
   0  done
-  1  a threshold or gate was exceeded (--max-friction, --fail-on)
+  1  a threshold or gate was exceeded (--max-friction, --fail-on), or a gate was set and a heuristic raised
+     an error (it judged nothing, so the gate cannot pass; --allow-heuristic-errors gates on the rest)
   2  bad input: flow file, URL, option, unwritable folder, a flow that does not fit the page
   3  the audit could not finish (status: incomplete); the evidence captured so far is kept
   4  internal error: a short message and the path of a saved log
@@ -15,7 +16,7 @@ import traceback
 from datetime import datetime, timezone
 from enum import IntEnum
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -91,11 +92,21 @@ def guard(fn):
     return wrapper
 
 
-def gate(report, max_friction: Optional[int], fail_on: Optional[str]) -> Exit:
+ALLOW_HEURISTIC_ERRORS_HELP = ("let --max-friction and --fail-on judge the findings even when a heuristic "
+                               "raised an error (by default a gate then fails: the score is a lower bound)")
+
+
+def gate(report, max_friction: Optional[int], fail_on: Optional[str], allow_heuristic_errors: bool = False) -> Exit:
     if report.status == "goal-unreachable":  # the flow does not fit the page: bad input (README's table)
         return Exit.BAD_INPUT
     if report.status != "complete":
         return Exit.INCOMPLETE
+    gated = max_friction is not None or fail_on is not None
+    if gated and report.heuristic_failures and not allow_heuristic_errors:
+        ids = ", ".join(h.split(":", 1)[0] for h in report.heuristic_failures)
+        err.print(f"gate: heuristic error ({escape(ids)}): what it checks was not judged, so the gate cannot pass "
+                  "(--allow-heuristic-errors gates on the other heuristics' findings)", highlight=False)
+        return Exit.GATE
     if max_friction is not None and report.friction > max_friction:
         err.print(f"gate: friction {report.friction} is above --max-friction {max_friction}", highlight=False)
         return Exit.GATE
@@ -159,3 +170,18 @@ def print_outputs(outputs, run_dir: Path) -> None:
     names = ", ".join(p.name for p in outputs.files.values())
     console.print(f"Reports in {escape(str(run_dir))}: {names}", highlight=False, soft_wrap=True)
     console.print(f"manifest sha256: {outputs.manifest_sha256}", highlight=False, soft_wrap=True)
+
+
+# The options every command that judges a run shares (audit, explore, rescore): one definition, one help text.
+MaxFriction = Annotated[Optional[int], typer.Option("--max-friction", min=0, max=100,
+                                                    help="exit 1 when the friction score is above N")]
+FailOn = Annotated[Optional[str], typer.Option("--fail-on", callback=validate_severity,
+                                               help="exit 1 on any finding of this severity or higher")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="print only the headline and score")]
+Formats = Annotated[Optional[list[str]], typer.Option("--format", "-f", callback=validate_formats,
+                                                      help="also write report.sarif (sarif) or junit.xml (junit); "
+                                                           "repeatable")]
+Store = Annotated[Optional[str], typer.Option("--store", help="run store: SQLite file or sqlite:///path "
+                                                              "(default reports/consent-audit.db)")]
+NoStore = Annotated[bool, typer.Option("--no-store", help="do not record this run in the run store")]
+AllowHeuristicErrors = Annotated[bool, typer.Option("--allow-heuristic-errors", help=ALLOW_HEURISTIC_ERRORS_HELP)]

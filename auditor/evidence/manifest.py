@@ -2,8 +2,10 @@
 
 ``manifest.json`` lists every file of the run folder (except itself) with its size and sha256, and the
 facts a reader needs to reproduce or challenge the run: tool version, browser name, version and user agent,
-viewport, locale, time zone, start and end time (UTC), the flow file's sha256, and the version of every
-heuristic that judged the trace. The manifest's own sha256 is printed at the end of the run, so a
+viewport, locale, time zone, start and end time (UTC), the flow file's sha256, the sha256 of the trace the
+reports were computed from (``trace_sha256``: after a ``rescore`` it equals the original run's trace.json
+entry, which ties the new folder to the evidence it re-judged; ``source_trace`` then also names the
+original trace.json's path), and the version of every heuristic that judged the trace. The manifest's own sha256 is printed at the end of the run, so a
 regulator who wrote it down can tell later that neither the evidence nor the manifest was altered
 (``consent-audit verify DIR --expect SHA``).
 """
@@ -60,15 +62,17 @@ def _now() -> str:
 
 
 def build_manifest(run_dir: Path, trace, heuristic_versions: dict[str, str],
-                   flow_file: Path | str | None = None) -> dict:
+                   flow_file: Path | str | None = None, source_trace: Path | str | None = None) -> dict:
     """The manifest of ``run_dir`` for a run that produced ``trace`` (a FlowTrace), judged by heuristics of
-    ``heuristic_versions`` (id -> version)."""
+    ``heuristic_versions`` (id -> version). ``source_trace``: the trace.json a rescore re-judged, when the
+    reports were written elsewhere than beside it."""
     flow_path = Path(flow_file) if flow_file else (Path(trace.flow.file) if trace.flow.file else None)
     flow_sha = None
     if flow_path is not None and flow_path.is_file():
         flow_sha = sha256_file(flow_path)
     b = trace.browser
-    return {
+    trace_path = Path(run_dir) / "trace.json"
+    manifest = {
         "manifest_version": MANIFEST_VERSION,
         "tool": {"name": "consent-audit", "version": trace.tool_version},
         "created_at": _now(),
@@ -81,9 +85,13 @@ def build_manifest(run_dir: Path, trace, heuristic_versions: dict[str, str],
                  "text_sha256": trace.flow.sha256},
         "browser": {"name": b.name, "version": b.version, "executable": b.executable, "user_agent": b.user_agent,
                     "viewport": b.viewport, "locale": b.locale, "timezone": b.timezone},
+        "trace_sha256": sha256_file(trace_path) if trace_path.is_file() else None,
         "heuristics": dict(sorted(heuristic_versions.items())),
-        "files": hash_folder(run_dir),
     }
+    if source_trace is not None:
+        manifest["source_trace"] = str(Path(source_trace).resolve())
+    manifest["files"] = hash_folder(run_dir)
+    return manifest
 
 
 def manifest_bytes(manifest: dict) -> bytes:
@@ -91,9 +99,9 @@ def manifest_bytes(manifest: dict) -> bytes:
 
 
 def write_manifest(run_dir: Path, trace, heuristic_versions: dict[str, str],
-                   flow_file: Path | str | None = None) -> str:
+                   flow_file: Path | str | None = None, source_trace: Path | str | None = None) -> str:
     """Writes ``manifest.json`` atomically (last, after every other file) and returns its sha256."""
-    data = manifest_bytes(build_manifest(run_dir, trace, heuristic_versions, flow_file))
+    data = manifest_bytes(build_manifest(run_dir, trace, heuristic_versions, flow_file, source_trace))
     write_bytes_atomic(Path(run_dir) / MANIFEST, data)
     return hashlib.sha256(data).hexdigest()
 

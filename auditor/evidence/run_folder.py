@@ -19,7 +19,8 @@ WRITE_PROBE = ".write-test"  # the check that the run folder takes files
 # What a run writes; a new run into the same folder removes what an earlier one left, so the evidence
 # is only this run's. Nothing else in the folder is touched.
 OWNED_OUTPUTS = ("report.json", "report.md", "report.html", "trace.json", "report.sarif", "junit.xml",
-                 "manifest.json", "goal.trace.zip", "baseline.trace.zip", "explored-flow.yaml")
+                 "manifest.json", "goal.trace.zip", "baseline.trace.zip", "explored-flow.yaml",
+                 "devices.md", "devices.json")  # the last two: --device given twice (auditor.pipeline.audit_devices)
 OWNED_FOLDERS = {"screenshots": ("*.png", "*.html"), VIDEO_DIR: ("*.webm",), HAR_DIR: ("*.har",)}
 
 

@@ -145,24 +145,59 @@ def record_run(location: str | Path | None, report, run_dir: Path | None = None,
     """Records a Report (its run, findings and metrics) in one transaction; returns the run id."""
     with closing(connect(location)) as conn:
         with conn:  # one transaction: all of the run or none of it
-            cur = conn.execute(
-                "INSERT INTO runs (recorded_at, flow_name, flow_file, flow_sha256, goal, started_at, ended_at, "
-                "status, reason, friction, score_raw, band, tool_version, run_dir, manifest_sha256, browser_version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (datetime.now(timezone.utc).isoformat(timespec="seconds"), report.flow.name,
-                 _abs(report.flow.file), report.flow.sha256, report.flow.goal, report.started_at, report.ended_at,
-                 report.status, report.reason, report.friction, report.score_raw, report.band, report.tool_version,
-                 str(Path(run_dir).resolve()) if run_dir else None, manifest_sha256,
-                 (report.browser or {}).get("version")))
-            run_id = cur.lastrowid
-            conn.executemany(
-                "INSERT INTO findings (run_id, number, heuristic, severity, path, step, title, points, measured, "
-                "element_label, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(run_id, f.number, f.heuristic, f.severity, f.path, f.step, f.title, f.points,
-                  json.dumps(f.measured, sort_keys=True, default=str), f.element_label, f.url)
-                 for f in report.findings])
-            conn.executemany("INSERT INTO metrics (run_id, name, value) VALUES (?, ?, ?)",
-                             [(run_id, name, value) for name, value in report.metrics.model_dump().items()])
+            return _insert_run(conn, report, run_dir, manifest_sha256)
+
+
+@dataclass(frozen=True)
+class BatchSite:
+    """A finished site of a batch: its row in the ledger (batch_sites; see /work/coord/BATCH_API.md)."""
+
+    site: str
+    kind: str
+    input: str
+    status: str
+    reason: str | None
+    run_dir: str | None
+    attempts: int
+    seconds: float | None
+    worker: str | None
+    finished_at: str
+
+
+def record_site(conn: sqlite3.Connection, site: BatchSite, report=None,
+                manifest_sha256: str | None = None) -> int | None:
+    """Commits a finished site: its run (when a report was written) and its ledger row, in ONE transaction,
+    so a row exists exactly when the site is done, and a crash in between leaves neither. A row already
+    there (a retried incomplete site) is replaced; its earlier run stays in the history. Returns the run id."""
+    with conn:
+        run_id = _insert_run(conn, report, site.run_dir, manifest_sha256) if report is not None else None
+        conn.execute(
+            "INSERT OR REPLACE INTO batch_sites (site, kind, input, status, reason, run_id, run_dir, attempts, "
+            "seconds, worker, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (site.site, site.kind, site.input, site.status, site.reason, run_id, site.run_dir, site.attempts,
+             site.seconds, site.worker, site.finished_at))
+    return run_id
+
+
+def _insert_run(conn: sqlite3.Connection, report, run_dir: Path | str | None, manifest_sha256: str | None) -> int:
+    cur = conn.execute(
+        "INSERT INTO runs (recorded_at, flow_name, flow_file, flow_sha256, goal, started_at, ended_at, "
+        "status, reason, friction, score_raw, band, tool_version, run_dir, manifest_sha256, browser_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (datetime.now(timezone.utc).isoformat(timespec="seconds"), report.flow.name,
+         _abs(report.flow.file), report.flow.sha256, report.flow.goal, report.started_at, report.ended_at,
+         report.status, report.reason, report.friction, report.score_raw, report.band, report.tool_version,
+         str(Path(run_dir).resolve()) if run_dir else None, manifest_sha256,
+         (report.browser or {}).get("version")))
+    run_id = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO findings (run_id, number, heuristic, severity, path, step, title, points, measured, "
+        "element_label, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(run_id, f.number, f.heuristic, f.severity, f.path, f.step, f.title, f.points,
+          json.dumps(f.measured, sort_keys=True, default=str), f.element_label, f.url)
+         for f in report.findings])
+    conn.executemany("INSERT INTO metrics (run_id, name, value) VALUES (?, ?, ?)",
+                     [(run_id, name, value) for name, value in report.metrics.model_dump().items()])
     return run_id
 
 

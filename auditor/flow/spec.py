@@ -14,9 +14,18 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from auditor.flow.yaml_lines import YamlError, line_for, load_with_lines
+from auditor.suppression import Suppression, SuppressionEntry
 
 Goal = Literal["object", "reject", "opt-out", "withdraw", "unsubscribe", "delete"]
 GOALS = ("object", "reject", "opt-out", "withdraw", "unsubscribe", "delete")
@@ -28,6 +37,10 @@ DEFAULT_FLOW_TIMEOUT_S = 180.0
 SAFE_EMAIL_DOMAINS = re.compile(r"@([\w.-]+\.)?(example\.(com|org|net)|example|invalid|test|localhost)$", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PLACEHOLDER = re.compile(r"\{identity\.([A-Za-z_][\w-]*)\}")
+# Secrets (a password, a proxy's credentials) come from the environment at run time, never from the flow
+# file, and only where they cannot reach the evidence: login steps and settings.proxy.
+ENV_PLACEHOLDER = re.compile(r"\{env\.([A-Za-z_][A-Za-z0-9_]*)\}")
+PROXY_SCHEMES = ("http", "https", "socks5")
 # Phone numbers reserved for fiction and tests (digits only): UK Ofcom drama ranges 07700 900xxx,
 # 01632 960xxx and 020 7946 0xxx, and North American 555-0100..0199.
 SAFE_PHONES = re.compile(r"(44|0)(7700900\d{3}|1632960\d{3}|2079460\d{3})|1?(\d{3})?55501\d\d")
@@ -184,9 +197,49 @@ class Settings(_Strict):
     allow_real_identity: bool = False
     user_agent: str | None = Field(None, description="the browser's user agent; default: the installed "
                                    "Chromium presenting as an ordinary desktop Chrome (not HeadlessChrome)")
+    device: str | None = Field(None, description="a Playwright device descriptor ('iPhone 13', 'Pixel 7'): its "
+                               "viewport, user agent, touch and pixel ratio; viewport or user_agent given here win")
+    storage_state: str | None = Field(None, description="a Playwright storage-state JSON (cookies, localStorage) "
+                                      "every path starts with, relative to the flow file; never copied")
+    proxy: str | None = Field(None, description="scheme://[user:password@]host:port; credentials as {env.NAME}")
+    region: str | None = Field(None, description="a region named in [tool.consent-audit.regions] (its proxy)")
+    ip_echo_url: str | None = Field(None, description="a URL answering with the address it sees: recorded as "
+                                    "the exit IP")
+    after_choice: bool = Field(False, description="after each path, capture cookies, storage and requests to "
+                               "other sites, then reload and look again: is the choice respected? "
+                               "(docs/after-the-choice.md; a reload, about 1.5 s a path; explore turns it on)")
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_url(cls, url: str | None) -> str | None:
+        parsed = urlparse(url) if url is not None else None
+        if parsed is not None and (parsed.scheme not in PROXY_SCHEMES or not parsed.hostname):
+            raise ValueError(f"proxy must look like http://host:port (schemes: {', '.join(PROXY_SCHEMES)})")
+        return url
+
+    @field_validator("ip_echo_url")
+    @classmethod
+    def _echo_url(cls, url: str | None) -> str | None:
+        if url is not None and urlparse(url).scheme not in ("http", "https"):
+            raise ValueError("ip_echo_url must be an http(s) URL")
+        return url
+
+    @model_validator(mode="after")
+    def _one_exit(self) -> "Settings":
+        if self.proxy is not None and self.region is not None:
+            raise ValueError("give 'proxy' or 'region' (a named proxy), not both")
+        return self
 
 
 class Baseline(_Strict):
+    start: str | None = None
+    path: list[Step] = Field(min_length=1)
+    done: Done
+
+
+class Login(_Strict):
+    """Signs in before each path, in a context of its own that records nothing (docs/situations.md)."""
+
     start: str | None = None
     path: list[Step] = Field(min_length=1)
     done: Done
@@ -197,14 +250,61 @@ class Flow(_Strict):
     start: str
     goal: Goal
     identity: dict[str, str] = Field(default_factory=dict)
+    login: Login | None = None
     path: list[Step] = Field(min_length=1)
     done: Done
     baseline: Baseline | None = None
     settings: Settings = Field(default_factory=Settings)
+    suppress: list[SuppressionEntry] = Field(default_factory=list, description="findings the team reviewed and "
+                                             "accepts, each with a reason (docs/suppressions.md)")
     # Filled by load_flow, not by the user:
     source: str | None = None
     sha256: str | None = None
     base_dir: str | None = None
+    _lines: dict = PrivateAttr(default_factory=dict)
+    _project_suppressions: list = PrivateAttr(default_factory=list)
+
+    def suppressions(self) -> list[Suppression]:
+        """The flow file's suppressions (SARIF kind inSource, located at their line), then the project's
+        ([tool.consent-audit] suppress, kind external) given by with_project_suppressions."""
+        own = [Suppression(**entry.model_dump(), kind="inSource",
+                           source=f"{self.source or '<flow>'}:{self.line_of('suppress', i) or '?'}")
+               for i, entry in enumerate(self.suppress)]
+        return own + list(self._project_suppressions)
+
+    def with_project_suppressions(self, suppressions: list[Suppression]) -> "Flow":
+        """This flow with the project's suppressions added to its own (the CLI reads them from pyproject)."""
+        copy = self.model_copy()
+        copy._project_suppressions = list(suppressions)
+        return copy
+
+    def line_of(self, *loc) -> int | None:
+        """The flow file's line for a location such as ('settings', 'device'): errors found at run time
+        point at the line too."""
+        return line_for(loc, self._lines)
+
+    def with_situation(self, storage_state: str | Path | None = None, device: str | None = None,
+                       proxy: str | None = None, region: str | None = None) -> "Flow":
+        """This flow with the command line's situation (--storage-state, --device, --proxy, --region) over its
+        settings: a proxy replaces the flow's region and a region its proxy. A storage-state path is taken as
+        given (relative to the current folder), not relative to the flow file."""
+        changes: dict[str, Any] = {}
+        if storage_state is not None:
+            changes["storage_state"] = str(Path(storage_state).resolve())
+        if device is not None:
+            changes["device"] = device
+        if proxy is not None:
+            changes.update(proxy=proxy, region=None)
+        if region is not None:
+            changes.update(region=region, proxy=None)
+        settings = Settings.model_validate({**self.settings.model_dump(exclude_unset=True), **changes})
+        return self.model_copy(update={"settings": settings})
+
+    def storage_state_path(self) -> Path | None:
+        """The storage-state file, relative to the flow file's folder."""
+        if self.settings.storage_state is None:
+            return None
+        return Path(self.base_dir or ".") / self.settings.storage_state
 
     @property
     def slug(self) -> str:
@@ -313,9 +413,11 @@ def parse_flow(text: str, file: str = "<flow>", base_dir: Path | None = None) ->
         doc = dict(data)
         if isinstance(doc.get("path"), list):
             doc["path"] = _parse_path(doc["path"], ("path",), identity, lines)
-        if isinstance(doc.get("baseline"), dict) and isinstance(doc["baseline"].get("path"), list):
-            doc["baseline"] = dict(doc["baseline"])
-            doc["baseline"]["path"] = _parse_path(doc["baseline"]["path"], ("baseline", "path"), identity, lines)
+        for part in ("baseline", "login"):
+            if isinstance(doc.get(part), dict) and isinstance(doc[part].get("path"), list):
+                doc[part] = dict(doc[part])
+                doc[part]["path"] = _parse_path(doc[part]["path"], (part, "path"), identity, lines)
+        _check_secrets_stay_out(data)
         flow = Flow.model_validate(doc)
     except _LocatedError as exc:
         if isinstance(exc.problem, ValidationError):
@@ -328,6 +430,8 @@ def parse_flow(text: str, file: str = "<flow>", base_dir: Path | None = None) ->
         loc, msg = _format_validation(exc)[0]
         raise FlowError(file, line_for(loc, lines), f"{_where(loc)}{msg}") from None
     _check_start(flow, file, lines, base_dir)
+    _check_storage_state(flow, file, lines, base_dir)
+    flow._lines = lines
     flow.source = file
     flow.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     flow.base_dir = str(base_dir) if base_dir else None
@@ -337,12 +441,37 @@ def parse_flow(text: str, file: str = "<flow>", base_dir: Path | None = None) ->
 def _where(loc: tuple) -> str:
     if not loc:
         return ""
-    parts = [f"step {p + 1}" if isinstance(p, int) else str(p) for p in loc]
+    item = "entry" if loc[0] == "suppress" else "step"
+    parts = [f"{item} {p + 1}" if isinstance(p, int) else str(p) for p in loc]
     return "in '" + " > ".join(parts) + "': "
 
 
+def _check_secrets_stay_out(data: dict) -> None:
+    """{env.NAME} anywhere but the login and the proxy would put a secret into a recorded step or report."""
+    def walk(value: Any, loc: tuple) -> None:
+        if loc in (("login",), ("settings", "proxy")):
+            return
+        if isinstance(value, str) and ENV_PLACEHOLDER.search(value):
+            raise _LocatedError(loc, f"{ENV_PLACEHOLDER.search(value).group(0)} is allowed only in 'login' steps "
+                                     "and settings.proxy: everything else is recorded as evidence")
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            walk(item, loc + (key,))
+    walk(data, ())
+
+
+def _check_storage_state(flow: Flow, file: str, lines: dict, base_dir: Path | None) -> None:
+    state = flow.settings.storage_state
+    if state is None or base_dir is None:
+        return
+    if not (base_dir / state).is_file():
+        raise FlowError(file, line_for(("settings", "storage_state"), lines),
+                        f"storage_state {state!r} does not exist (looked for {base_dir / state})")
+
+
 def _check_start(flow: Flow, file: str, lines: dict, base_dir: Path | None) -> None:
-    for loc, start in ((("start",), flow.start), (("baseline", "start"), flow.baseline.start if flow.baseline else None)):
+    for loc, start in ((("start",), flow.start), (("baseline", "start"), flow.baseline.start if flow.baseline else None),
+                       (("login", "start"), flow.login.start if flow.login else None)):
         if start is None:
             continue
         parsed = urlparse(start)

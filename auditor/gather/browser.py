@@ -78,7 +78,14 @@ def resolve_browser(explicit: str | None = None, playwright=None) -> BrowserChoi
     raise BrowserNotFound(f"no Chromium found. {INSTALL_HINT}")
 
 
+# Playwright ships its device descriptors inside its driver; Python sees them only through a running
+# Playwright (``playwright.devices``), so every launch keeps them here for settings.device
+# (auditor.gather.context).
+DEVICES: dict[str, dict] = {}
+
+
 def launch(playwright, choice: BrowserChoice, headless: bool = True):
+    DEVICES.update(playwright.devices)
     kwargs = {"headless": headless, "args": list(LAUNCH_ARGS)}
     if choice.executable:
         kwargs["executable_path"] = choice.executable

@@ -19,6 +19,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urljoin
+from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -30,6 +31,9 @@ from auditor.evidence.run_folder import EvidenceOptions
 from auditor.flow.spec import Done, Flow, Step
 from auditor.gather import outcome, recorder
 from auditor.gather.browser import ordinary_user_agent
+from auditor.gather.aftermath import AfterChoice
+from auditor.gather.aftermath import enabled as after_choice_enabled
+from auditor.gather.context import Situated, refuse_path, situate
 from auditor.gather.done import not_reached, wait_done
 from auditor.gather.locate import PageGone
 from auditor.gather.outcome import ENDS_PATH, FlowTimeout, Interrupted, PageCrashed
@@ -44,21 +48,30 @@ from auditor.trace import BrowserInfo, FlowInfo, FlowTrace, PathTrace
 __all__ = ["BrowserSession", "browser_session", "run_flow"]  # the session moved to session.py; old imports keep working
 
 _START_FAILURES = (PlaywrightError, PageHung, FlowTimeout, Interrupted, PageCrashed, PageGone)
+# The counters every document of a path gets (window.open calls, DOM changes), in one init script (one
+# round trip per context); each runs even if the other throws.
+_INIT_JS = "\n".join(f"try {{ {script} }} catch (e) {{}}" for script in (COUNT_OPENS_JS, WATCH_JS))
 
 
-def _new_context(browser, flow: Flow, kind: str, run_dir: Path, evidence: EvidenceOptions | None,
-                 user_agent: str | None):
+_AGENTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _ordinary_agent(browser) -> str | None:
+    """ordinary_user_agent, asked once per browser (three round trips): a browser's agent never changes."""
+    if browser not in _AGENTS:
+        _AGENTS[browser] = ordinary_user_agent(browser)
+    return _AGENTS[browser]
+
+
+def _new_context(browser, situated: Situated, kind: str, run_dir: Path, evidence: EvidenceOptions | None):
     """A fresh context per path: no cookie, storage or cache of one path reaches the other, and nothing
-    persists after the run (no user data dir). Downloads are refused; service workers blocked."""
-    s = flow.settings
-    context = browser.new_context(viewport=s.viewport, locale=s.locale, timezone_id=s.timezone,
-                                  accept_downloads=False, service_workers="block",
-                                  user_agent=user_agent,
+    persists after the run (no user data dir). Downloads are refused; service workers blocked. Device,
+    proxy and sign-in state come from auditor.gather.context (``situated.options``)."""
+    context = browser.new_context(**situated.options,
                                   **(evidence.context_options(run_dir, kind) if evidence else {}))
     if evidence:
         evidence.start(context)
-    context.add_init_script(COUNT_OPENS_JS)
-    context.add_init_script(WATCH_JS)
+    context.add_init_script(_INIT_JS)
     return context
 
 
@@ -70,14 +83,25 @@ def _run_path(browser, flow: Flow, kind: str, start: str, steps: list[Step], don
     if stop.requested:
         outcome.not_begun(trace, stop.requested)
         return trace, info
-    user_agent = flow.settings.user_agent or ordinary_user_agent(browser)
-    context = _new_context(browser, flow, kind, run_dir, evidence, user_agent)
-    run = PathRun(context, flow.settings, kind, run_dir, time.monotonic() + flow.settings.flow_timeout, stop)
+    user_agent = flow.settings.user_agent or _ordinary_agent(browser)
+    situated = situate(browser, flow, user_agent, start)  # device, exit, sign-in (runs the flow's login)
+    trace.situation = situated.record
+    if situated.failure is not None:
+        refuse_path(trace, *situated.failure)
+        return trace, info
+    context = _new_context(browser, situated, kind, run_dir, evidence)
+    after = AfterChoice(context, start, steps[0] if steps else None) if after_choice_enabled(flow) else None
+    run = PathRun(context, flow.settings, kind, run_dir, time.monotonic() + flow.settings.flow_timeout, stop,
+                  touch=situated.record.has_touch)
     context.on("page", run.events.on_popup)
     stop.run = run
     try:
         if _open_start(run, trace, info, user_agent is not None):
+            if after is not None:
+                after.before(run)  # what the start page did before anyone chose
             _run_steps(run, trace, steps, done)
+            if after is not None:  # after the choice and after a reload (docs/after-the-choice.md)
+                trace.aftermath = after.finish(run, trace.done)
         return trace, info
     finally:
         stop.run = None
@@ -94,8 +118,8 @@ def _open_start(run: PathRun, trace: PathTrace, info: dict, ordinary_agent: bool
     """Opens the start page; False (with the path's outcome set) when it could not be opened."""
     try:
         with run.guard(run.settings.step_timeout, "reading the user agent"):
-            info["user_agent"] = run.page.evaluate("navigator.userAgent")
-            info["looks_ordinary"] = ordinary_agent and not run.page.evaluate("navigator.webdriver")
+            agent, webdriver = run.page.evaluate("[navigator.userAgent, navigator.webdriver]")
+            info["user_agent"], info["looks_ordinary"] = agent, ordinary_agent and not webdriver
         _goto_start(run, trace)
         return True
     except _START_FAILURES as exc:
@@ -117,7 +141,7 @@ def _goto_start(run: PathRun, trace: PathTrace) -> None:
             if run.page.url in ("", "about:blank"):
                 raise
             response = None
-            run.notes.append(f"the start page did not finish loading within {timeout_s:g} s; the flow went on")
+            run.events.load_unfinished(run.page.url, timeout_s, "the start page", "; the flow went on")
     if response is not None:
         trace.start_status = response.status
         if response.status >= 400:
@@ -141,7 +165,7 @@ def _run_steps(run: PathRun, trace: PathTrace, steps: list[Step], done: Done) ->
         failure, reason = outcome.classify(run, exc, "check of the done condition")
     recorder.final_evidence(run, trace)
     outcome.after_last_step(trace, reached, failure, reason, not_reached(done, run.settings.step_timeout),
-                            run.events.status_note())
+                            run.events.fault_note())
 
 
 def _start_url(start: str, served: str | None) -> str:

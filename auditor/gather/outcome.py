@@ -60,9 +60,9 @@ def classify(run, exc: BaseException, action: str) -> tuple[str, str]:
     if isinstance(exc, BadLocator):
         return "flow-mismatch", str(exc)
     if isinstance(exc, TargetNotFound):
-        status = run.events.status_note()
-        if status:
-            return "page-fault", f"{status}; {exc}"
+        fault = run.events.fault_note()  # the page never became what the flow expected: the site's fault
+        if fault:
+            return "page-fault", f"{fault}; {exc}"
         return "flow-mismatch", str(exc)
     if isinstance(exc, PlaywrightTimeout):
         return "timeout", f"{action} did not complete: {short(exc)}"
@@ -94,7 +94,8 @@ def failed_at(trace: PathTrace, step: int, failure: str, reason: str) -> None:
 def after_last_step(trace: PathTrace, reached: bool, failure: str | None, reason: str | None,
                     not_reached: str, http_note: str | None) -> None:
     """Every step ran; the done condition decides. ``failure``/``reason`` say what ended its check, if
-    anything did; ``not_reached`` says which condition did not hold; ``http_note`` an HTTP error page."""
+    anything did; ``not_reached`` says which condition did not hold; ``http_note`` a fault of the page (an HTTP error, a
+    navigation that failed or never finished loading: PageEvents.fault_note)."""
     trace.done = reached
     if reached:
         trace.status, trace.failure, trace.reason, trace.failed_step = "complete", None, None, None

@@ -1,4 +1,5 @@
-"""What a page does on its own while a path runs: loads, dialogs, downloads, pop-ups, crashes, HTTP status.
+"""What a page does on its own while a path runs: loads, dialogs, downloads, pop-ups, crashes, HTTP status,
+navigations that failed or never finished loading.
 
 The gatherers listen, this module keeps count; a step's record takes the counts when the step ends
 (auditor.gather.recorder). Dialogs are answered as the flow's settings say (a person answers them too),
@@ -29,7 +30,12 @@ class PageEvents:
         self.notes: list[str] = []
         self.popup: Page | None = None
         self.crashed = False
+        self.navigations = 0  # of the current page's main frame: each may replace its document
         self.doc_status: tuple[str, int] | None = None  # the current page's last main-document response
+        # Why the current page's document never arrived (a redirect loop, a refused connection), and which
+        # page never finished loading: a missing target after either is the site's fault, not the flow's.
+        self.nav_failed: str | None = None
+        self.unfinished: str | None = None
         self._on_navigated_cb = on_navigated
         self._watched: dict[Page, list[tuple[str, object]]] = {}
 
@@ -39,6 +45,7 @@ class PageEvents:
         handlers = [("load", lambda _: self._count_load()), ("dialog", self._on_dialog),
                     ("download", self._on_download), ("crash", lambda _: self._on_crash(page)),
                     ("response", lambda r: self._on_response(page, r)),
+                    ("requestfailed", lambda r: self._on_request_failed(page, r)),
                     ("framenavigated", lambda f: self._on_navigated(page, f))]
         for event, handler in handlers:
             page.on(event, handler)
@@ -72,8 +79,19 @@ class PageEvents:
             return f"the server answered HTTP {status} for {url[:200]}"
         return None
 
+    def fault_note(self) -> str | None:
+        """Why the current page is not the page the flow expected through no fault of the flow: its
+        navigation failed, it never finished loading, or the server answered an HTTP error."""
+        return self.nav_failed or self.unfinished or self.status_note()
+
+    def load_unfinished(self, url: str, waited_s: float, what: str = "the page", more: str = "") -> None:
+        """The page at ``url`` did not fire 'load' within ``waited_s``: noted, and kept until it does."""
+        self.unfinished = f"{what} {url[:200]} did not finish loading within {waited_s:g} s"
+        self.notes.append(f"{what} did not finish loading within {waited_s:g} s{more}")
+
     def _count_load(self) -> None:
         self.loads += 1
+        self.unfinished = None
 
     def _on_dialog(self, dialog) -> None:
         answer = self.settings.dialogs
@@ -105,11 +123,25 @@ class PageEvents:
 
     def _on_navigated(self, page: Page, frame) -> None:
         if page is self.current and frame == page.main_frame:
+            self.navigations += 1
             self._on_navigated_cb()
 
     def _on_response(self, page: Page, response) -> None:
         try:
             if page is self.current and response.request.is_navigation_request() and response.frame == page.main_frame:
                 self.doc_status = (response.url, response.status)
+                if not 300 <= response.status < 400:  # a document arrived (a redirect is still on its way)
+                    self.nav_failed = None
+        except PlaywrightError:
+            pass
+
+    def _on_request_failed(self, page: Page, request) -> None:
+        try:
+            if page is self.current and request.is_navigation_request() and request.frame == page.main_frame:
+                error = (request.failure or "no reason given")[:120]
+                if "ERR_ABORTED" in error:  # stopped by the page itself or by another navigation: not a fault
+                    return
+                self.nav_failed = f"loading {request.url[:200]} failed ({error})"
+                self.notes.append(self.nav_failed)
         except PlaywrightError:
             pass

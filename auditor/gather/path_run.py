@@ -66,13 +66,13 @@ class PathRun:
     ``deadline`` (time.monotonic()) is None when the caller bounds the path itself."""
 
     def __init__(self, context, settings: Settings, kind: str, run_dir: Path, deadline: float | None,
-                 stop: Stop | None = None, page: Page | None = None):
+                 stop: Stop | None = None, page: Page | None = None, touch: bool = False):
         self.context, self.settings, self.kind, self.run_dir = context, settings, kind, run_dir
         self.deadline, self.stop = deadline, stop or Stop()
         self.expect_tab = False
         self.overtime = False
         self.cdp = None
-        self.person = Person(context)  # listens to the context's requests: before the first page opens
+        self.person = Person(context, touch)  # listens to the context's requests: before the first page opens
         self.events = PageEvents(settings, on_navigated=self._page_changed)
         page = page or context.new_page()
         self.watchdog = Watchdog(page)

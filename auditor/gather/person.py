@@ -34,6 +34,8 @@ LONG_REQUEST_S = 1.0  # a request open longer than this (a stream, a long poll) 
 ANIMATION_MAX_S = 1.0  # the longest wait for running finite animations/transitions before a capture
 RETRY_AFTER_S = 1.0  # a click that changed nothing: wait this long for an effect, then click once more
 POLL_S = 0.05
+_LATEST_NEWS_S = 1.0  # a request's own end time is trusted when it is at most this long before Python heard of it
+_WAKE_S = 0.005  # a wait for the page to become quiet ends this long after the earliest moment it can be
 
 # Counts DOM mutations per document, shadow roots included (a document's observer does not see into them,
 # so attachShadow is wrapped to observe each new root); installed in every frame of a path's context. A
@@ -53,8 +55,11 @@ WATCH_JS = """(() => { let n = 0, last = 0;
         Object.defineProperty(window, '__consentAuditQuietMs', { get: () => performance.now() - last,
                                                                   configurable: false }); }
   catch (e) {} })();"""
-# How long ago (ms, the page's own clock) its DOM last changed; -1 where the watcher could not be installed.
-_DOM_QUIET_JS = "() => typeof window.__consentAuditQuietMs === 'number' ? window.__consentAuditQuietMs : -1"
+MUTATIONS_JS = "() => window.__consentAuditMutations || 0"  # DOM changes so far (WATCH_JS)
+# How long ago (ms, the page's own clock) its DOM last changed (-1 where the watcher could not be
+# installed), and its DOM changes so far: one round trip for both.
+_DOM_QUIET_JS = f"""() => [typeof window.__consentAuditQuietMs === 'number' ? window.__consentAuditQuietMs : -1,
+  ({MUTATIONS_JS})()]"""
 
 # What a click could change in one document besides its DOM: cookies, storage, and checked states (a
 # property, not an attribute, so no mutation). Cookies the page cannot read (HttpOnly) come with a
@@ -69,7 +74,7 @@ _DOCUMENT_STATE_JS = """() => { let s = '';
   return [window.__consentAuditMutations || 0, h]; }"""
 
 # The longest time (ms) still to run of the document's running finite animations and transitions.
-_RUNNING_ANIMATIONS_JS = """() => { let longest = 0;
+RUNNING_ANIMATIONS_JS = """() => { let longest = 0;
   try { for (const a of document.getAnimations()) {
     if (a.playState !== 'running' || !a.effect) continue;
     const t = a.effect.getComputedTiming();
@@ -123,21 +128,22 @@ def _mutations(page: Page) -> int | None:
     """DOM changes the page has made so far (WATCH_JS); None while the document is being replaced or gone
     (the driver's own checks say why)."""
     try:
-        return page.evaluate("() => window.__consentAuditMutations || 0")
+        return page.evaluate(MUTATIONS_JS)
     except PlaywrightError:
         return None
 
 
-def _dom_quiet_s(page: Page, since_s: float) -> float:
-    """How long ago (s) the page's DOM last changed (WATCH_JS, the page's own clock); without the watcher,
-    the time since ``since_s`` (monotonic); 0 while the document is being replaced."""
+def _dom_quiet_s(page: Page, since_s: float) -> tuple[float, int | None]:
+    """How long ago (s) the page's DOM last changed (WATCH_JS, the page's own clock; without the watcher,
+    the time since ``since_s``, monotonic), and its DOM changes so far (as ``_mutations``); (0, None)
+    while the document is being replaced."""
     try:
-        quiet_ms = page.evaluate(_DOM_QUIET_JS)
-    except PlaywrightError:
-        return 0.0
+        quiet_ms, mutations = page.evaluate(_DOM_QUIET_JS)
+    except (PlaywrightError, TypeError, ValueError):
+        return 0.0, None
     if not isinstance(quiet_ms, (int, float)) or quiet_ms < 0:
-        return time.monotonic() - since_s
-    return quiet_ms / 1000
+        return time.monotonic() - since_s, mutations
+    return quiet_ms / 1000, mutations
 
 
 class ToggleFailed(Exception):
@@ -168,20 +174,47 @@ class _Network:
 
     def _end(self, request) -> None:
         self.open.pop(request, None)
-        self.last_change = time.monotonic()
+        self.last_change = max(self.last_change, _ended_at(request))
 
-    def quiet(self) -> bool:
+    def quiet_in(self) -> float:
+        """Seconds until the network can be quiet at the earliest (0: it is quiet now). A request ending or
+        starting meanwhile only pushes that later; one in flight may end any moment, so it says POLL_S."""
         now = time.monotonic()
-        busy = any(now - since < LONG_REQUEST_S for since in self.open.values())
-        return not busy and now - self.last_change >= QUIET_S
+        if any(now - since < LONG_REQUEST_S for since in self.open.values()):
+            return POLL_S
+        return max(0.0, self.last_change + QUIET_S - now)
+
+
+def _ended_at(request) -> float:
+    """When ``request`` ended (monotonic clock), by the browser's own timing where it has one: on a busy
+    machine the event reaches Python late, and the quiet window counts from the end, not from the news
+    of it. Without a response (a failed request), or with a clock that disagrees, the time it was heard."""
+    now = time.monotonic()
+    try:
+        timing = request.timing
+        if timing["startTime"] > 0 and timing["responseEnd"] >= 0:
+            ago = time.time() - (timing["startTime"] + timing["responseEnd"]) / 1000
+            if 0 < ago <= _LATEST_NEWS_S:
+                return now - ago
+    except (PlaywrightError, KeyError, TypeError):
+        pass
+    return now
 
 
 class Person:
     """One path's person: settles pages, notices clicks that did nothing, flips switches it can see."""
 
-    def __init__(self, context) -> None:
+    def __init__(self, context, touch: bool = False) -> None:
         self.network = _Network(context)
         self.fresh = True  # the current page has not been acted on yet: wait for its network to go quiet
+        self.touch = touch  # a phone or tablet: a person taps (touch events), not clicks with a mouse
+
+    def press(self, target, timeout_ms: float) -> None:
+        """A tap on a touch screen, a mouse click elsewhere: pages that listen only to touch events get them."""
+        if self.touch:
+            target.tap(timeout=timeout_ms)
+        else:
+            target.click(timeout=timeout_ms)
 
     def detach(self, context) -> None:
         """Stops listening to ``context`` (one the pytest plugin records in belongs to the test)."""
@@ -201,14 +234,22 @@ class Person:
         if not self.fresh:
             return False
         deadline = time.monotonic() + min(bound_s, SETTLE_MAX_S)
+        now = None  # (requests started, DOM changes) when the page was found quiet
         while time.monotonic() < deadline:
             # The page's own clock says when its DOM last changed, so a page built well before the
             # capture began needs no further wait (the capture overlaps the quiet window).
-            if self.network.quiet() and _dom_quiet_s(page, since[2]) >= QUIET_S:
-                break
-            page.wait_for_timeout(POLL_S * 1000)
+            wait_s = self.network.quiet_in()
+            if wait_s <= 0:
+                quiet_s, mutations = _dom_quiet_s(page, since[2])
+                if quiet_s >= QUIET_S:
+                    now = (self.network.started, mutations)
+                    break
+                wait_s = QUIET_S - quiet_s if mutations is not None else POLL_S
+            # Until the earliest moment the page can be quiet (a change meanwhile only pushes it later):
+            # no poll interval is added to the quiet window.
+            page.wait_for_timeout(max(0.0, min(wait_s + _WAKE_S, deadline - time.monotonic())) * 1000)
         self.fresh = False
-        return self.mark(page)[:2] != since[:2]
+        return (now or self.mark(page)[:2]) != since[:2]
 
     def settle(self, page: Page, frame: Frame | None, bound_s: float) -> None:
         """Waits (bounded) until running finite animations and transitions on the page and in ``frame``
@@ -217,7 +258,7 @@ class Person:
         for f in dict.fromkeys(x for x in (page.main_frame, frame) if x is not None):
             while time.monotonic() < deadline:
                 try:
-                    left_ms = f.evaluate(_RUNNING_ANIMATIONS_JS)
+                    left_ms = f.evaluate(RUNNING_ANIMATIONS_JS)
                 except PlaywrightError:
                     if page.is_closed():
                         raise
@@ -237,10 +278,16 @@ class Person:
                 docs.append(None)  # detached or navigating: compared like any other change
         return (page.url, tuple(docs), self.network.started, events())
 
+    def _changed_without_asking(self, page: Page, before: tuple, events: Callable[[], tuple]) -> bool:
+        """The parts of ``_state`` known without a round trip to the page (URL, requests, the driver's
+        counters): a click that navigated or sent a request needs no look into the documents."""
+        return page.url != before[0] or self.network.started != before[2] or events() != before[3]
+
     def _changed_within(self, page: Page, before: tuple, events: Callable[[], tuple], seconds: float) -> bool:
         deadline = time.monotonic() + seconds
         while True:
-            if page.is_closed() or self._state(page, events) != before:
+            if page.is_closed() or self._changed_without_asking(page, before, events) or \
+                    self._state(page, events) != before:
                 return True
             if time.monotonic() >= deadline:
                 return False
@@ -254,7 +301,7 @@ class Person:
         A target that is no longer visible is not clicked again: its click did something we did not see.
         """
         before = self._state(page, events)
-        locator.click(timeout=timeout_s * 1000)
+        self.press(locator, timeout_s * 1000)
         if self._changed_within(page, before, events, RETRY_AFTER_S):
             return None
         try:
@@ -262,7 +309,7 @@ class Person:
                 return None
         except PlaywrightError:
             return None
-        locator.click(timeout=timeout_s * 1000)
+        self.press(locator, timeout_s * 1000)
         took = self._changed_within(page, before, events, RETRY_AFTER_S)
         return (f"the click changed nothing within {RETRY_AFTER_S:g} s (no DOM, URL, storage, cookie or "
                 f"checked-state change, no request, dialog or navigation), so it was clicked once more, as a "
@@ -293,7 +340,7 @@ class Person:
                 raise ToggleFailed("page-fault", f"{verb}: the checkbox is hidden and neither a visible switch nor "
                                                  f"a visible label belongs to it, so a person could not {verb} it")
             for attempt in (1, 2):
-                proxy.click(timeout=ms)
+                self.press(proxy, ms)
                 deadline = time.monotonic() + RETRY_AFTER_S
                 while locator.evaluate(_TOGGLE_STATE_JS, timeout=ms) != want and time.monotonic() < deadline:
                     time.sleep(POLL_S)

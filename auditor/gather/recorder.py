@@ -16,6 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from auditor.evidence.atomic import RunFolderError, write_bytes_atomic
 from auditor.gather import snapshot
+from auditor.gather.capture import settle_and_capture
 from auditor.gather.outcome import FlowTimeout, short
 from auditor.gather.path_run import PathRun
 from auditor.gather.watchdog import KILL_GRACE_S, PageHung
@@ -36,6 +37,7 @@ class TargetShape:
     box: dict | None = None
     tag: str | None = None
     frame: object = None
+    opens_tab: bool | None = None  # the target opens its result in a new tab (None: not known; ask the page)
 
     def dispose(self) -> None:
         if self.handle is not None:
@@ -132,25 +134,39 @@ def save_html(run: PathRun, name: str, html: str | None) -> str | None:
 
 def capture(run: PathRun, record: StepTrace, shape: TargetShape | None = None) -> None:
     """The step's evidence: snapshot, target index, screenshot and HTML, into ``record``."""
+    _keep(run, record, *take_snapshot(run, shape))
+
+
+def _keep(run: PathRun, record: StepTrace, snap: Snapshot | None, index: int | None, html: str | None) -> None:
+    """A snapshot taken for ``record``, with the screenshot taken now and the HTML written beside it."""
     name = f"{record.number:02d}"
-    record.snapshot, record.target, html = take_snapshot(run, shape)
-    record.screenshot = screenshot(run, name, record.snapshot)
+    record.snapshot, record.target = snap, index
+    record.screenshot = screenshot(run, name, snap)
     record.html = save_html(run, name, html)
 
 
 def capture_before_action(run: PathRun, record: StepTrace, shape: TargetShape, frame=None,
                           settles: bool = True, quiet_down: bool = True) -> None:
     """Evidence of the page as the person sees it before acting: settled, captured, and captured again
-    if a page not acted on yet was still changing meanwhile (``quiet_down`` overlaps the capture)."""
-    if settles:
-        settle_before_capture(run, frame)
-        since = run.person.mark(run.page)
-    capture(run, record, shape)
+    if a page not acted on yet was still changing meanwhile (``quiet_down`` overlaps the capture).
+    A target in the main frame (or none) is settled and snapshotted in one round trip
+    (auditor.gather.capture), which also tells whether the target opens a new tab."""
+    in_main_frame = (frame is None or frame is run.page.main_frame) and shape.box is None
+    captured = settle_and_capture(run, shape.handle, settles) if in_main_frame else None
+    if captured is not None:
+        since, shape.opens_tab = captured.since, captured.opens_tab
+        _keep(run, record, captured.snapshot, captured.target, captured.html)
+    else:
+        if settles:
+            settle_before_capture(run, frame)
+            since = run.person.mark(run.page)
+        capture(run, record, shape)
     if settles and quiet_down:
         with run.guard(run.snapshot_bound(), "waiting for the page to settle"):
             changed = run.person.quiet_down(run.page, since, run.remaining(run.settings.step_timeout))
         if changed:
             capture(run, record, shape)
+            shape.opens_tab = None  # the page changed since: the click asks it again
 
 
 def settle_before_capture(run: PathRun, frame=None) -> None:
@@ -191,14 +207,20 @@ def complete_evidence(run: PathRun, record: StepTrace) -> None:
 
 
 def final_evidence(run: PathRun, trace: PathTrace) -> None:
-    """The page after the last step (or where the path stopped), as the person is left with it."""
+    """The page after the last step (or where the path stopped), as the person is left with it: settled
+    and snapshotted in one round trip (auditor.gather.capture) where the page lets it, else one by one."""
     try:
-        settle_before_capture(run, None)
+        captured = settle_and_capture(run, None, True)
+        if captured is None:
+            settle_before_capture(run, None)
     except (PlaywrightError, PageHung, FlowTimeout):
-        pass  # the capture below says what state the page is in
-    try:
-        trace.final, _, html = take_snapshot(run)
-    except (PlaywrightError, PageHung):
-        trace.final, html = None, None
+        captured = None  # the capture below says what state the page is in
+    if captured is not None:
+        trace.final, html = captured.snapshot, captured.html
+    else:
+        try:
+            trace.final, _, html = take_snapshot(run)
+        except (PlaywrightError, PageHung):
+            trace.final, html = None, None
     trace.final_screenshot = screenshot(run, "final", trace.final)
     trace.final_html = save_html(run, "final", html)

@@ -56,11 +56,23 @@ def take(page: Page, target: ElementHandle | None = None) -> tuple[Snapshot, int
 def take_with_html(page: Page, target: ElementHandle | None = None,
                    html: bool = True) -> tuple[Snapshot, int | None, str | None]:
     """Like ``take``, plus the main frame's rendered HTML (read after the snapshot, in the same call)."""
+    return read(page, page.evaluate(f"(t) => [{result_js('t', html)}]", target), target, html)
+
+
+def result_js(target: str, html: bool = True) -> str:
+    """The JavaScript expression (two array items, or one without ``html``) that snapshots the page with
+    ``target`` (a JavaScript name) and reads its HTML; ``read`` turns the two items into trace data. Other
+    code may evaluate it together with work of its own, to save a round trip (auditor.gather.capture)."""
     # Serialised with JSON.stringify in the page: Playwright's own serialiser takes seconds for the 5,000
     # entries of a huge page (docs/reliability.md), JSON text takes a few milliseconds.
-    # A page may replace JSON.stringify: then the snapshot comes through Playwright's serialiser after all.
     markup = f", {_HTML_JS}.slice(0, {HTML_MAX_CHARS})" if html else ""
-    result = page.evaluate(f"(t) => [JSON.stringify(({snapshot_script()})(t)){markup}]", target)
+    return f"JSON.stringify(({snapshot_script()})({target})){markup}"
+
+
+def read(page: Page, result, target: ElementHandle | None = None,
+         html: bool = True) -> tuple[Snapshot, int | None, str | None]:
+    """Trace data from what ``result_js`` returned (as a list). A page may replace JSON.stringify: then the
+    snapshot comes through Playwright's serialiser after all."""
     text = result[0] if isinstance(result, list) and result else None
     page_html = result[1] if html and isinstance(result, list) and len(result) > 1 else None
     try:

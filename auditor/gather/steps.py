@@ -15,6 +15,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from auditor.flow.spec import Locator, Step
 from auditor.gather import recorder
+from auditor.gather.capture import OPENS_TAB_JS
+from auditor.gather.choose_option import select_option
 from auditor.gather.locate import BadLocator, Target, TargetNotFound, find
 from auditor.gather.outcome import StepFailed, short
 from auditor.gather.path_run import PathRun
@@ -23,11 +25,6 @@ from auditor.gather.watchdog import KILL_GRACE_S, PageHung
 from auditor.trace import PathTrace, StepTrace
 
 WEB_SCHEMES = ("http", "https")
-
-# The clicked element is (in) a link or form that opens its result in another tab or window.
-_OPENS_TAB_JS = """e => { const a = e.closest('a[target], area[target], form[target]');
-  const t = a ? (a.getAttribute('target') || '').toLowerCase() : '';
-  return !!t && !['_self', '_parent', '_top'].includes(t); }"""
 
 # Counts window.open() calls per document (installed in every page of a path's context), so the driver
 # knows to wait for the pop-up a click opened even when the browser announces it late.
@@ -59,14 +56,17 @@ def run_step(run: PathRun, step: Step, number: int, trace: PathTrace) -> None:
     if target is not None:
         shape = recorder.measure_target(run, target.locator, target.frame is run.page.main_frame, timeout_s)
     trace.steps.append(record)
-    try:  # evidence of the page as the person saw it, kept also when the target was not found
+    navigations = run.events.navigations
+    try:
+        # evidence of the page as the person saw it, kept also when the target was not found
         recorder.capture_before_action(run, record, shape, target.frame if target is not None else None,
                                        settles=step.action not in recorder.NO_SETTLING, quiet_down=missing is None)
+        if missing is not None:
+            _raise_missing(run, record, missing)
+        _act_and_settle(run, step, target, record, timeout_s, shape.opens_tab)
     finally:
-        shape.dispose()
-    if missing is not None:
-        _raise_missing(run, record, missing)
-    _act_and_settle(run, step, target, record, timeout_s)
+        if run.events.navigations == navigations:  # else the handle went with its document: no round trip
+            shape.dispose()
     record.url_after = run.page.url
     record.duration_ms = round((time.monotonic() - started) * 1000, 1)
 
@@ -96,16 +96,20 @@ def _raise_missing(run: PathRun, record: StepTrace, missing: TargetNotFound) -> 
     raise missing
 
 
-def _act_and_settle(run: PathRun, step: Step, target: Target | None, record: StepTrace, timeout_s: float) -> None:
+def _act_and_settle(run: PathRun, step: Step, target: Target | None, record: StepTrace, timeout_s: float,
+                    opens_tab: bool | None = None) -> None:
     acting, url_before = time.monotonic(), run.page.url
     try:
         with run.guard(timeout_s + KILL_GRACE_S, f"doing the {step.action}"):
-            retried = _act(run, step, target, timeout_s)
+            retried = _act(run, step, target, timeout_s, opens_tab)
         if retried:
             record.retried, record.retry_reason = True, retried
             run.notes.append(retried)
     except PlaywrightTimeout as exc:
-        raise StepFailed("timeout", _explain_timeout(run, step, target, url_before, timeout_s, exc)) from None
+        why = _explain_timeout(run, step, target, url_before, timeout_s, exc)
+        if run.events.nav_failed:  # the action's navigation failed (a redirect loop): the site's fault
+            raise StepFailed("page-fault", f"{run.events.nav_failed}; {why}") from None
+        raise StepFailed("timeout", why) from None
     finally:
         step_costs(run, step, record)
     record.action_ms = round((time.monotonic() - acting) * 1000, 1)
@@ -114,12 +118,14 @@ def _act_and_settle(run: PathRun, step: Step, target: Target | None, record: Ste
     step_costs(run, step, record)
 
 
-def _act(run: PathRun, step: Step, target: Target | None, timeout_s: float) -> str | None:
-    """Does the step's action; returns why a click was repeated (see auditor/gather/person.py), else None."""
+def _act(run: PathRun, step: Step, target: Target | None, timeout_s: float,
+         opens_tab: bool | None = None) -> str | None:
+    """Does the step's action; returns why a click was repeated (see auditor/gather/person.py), else None.
+    ``opens_tab``: whether the target opens a new tab, when the capture already asked the page."""
     ms = timeout_s * 1000
     args = step.args
     if step.action == "click":
-        return _click(run, target, timeout_s)
+        return _click(run, target, timeout_s, opens_tab)
     elif step.action == "fill":
         target.locator.fill(args.value, timeout=ms)
     elif step.action in ("check", "uncheck"):
@@ -130,7 +136,9 @@ def _act(run: PathRun, step: Step, target: Target | None, timeout_s: float) -> s
         if note:
             run.notes.append(note)
     elif step.action == "select":
-        target.locator.select_option(label=args.value, timeout=ms)
+        note = select_option(target.locator, args.value, timeout_s)
+        if note:
+            run.notes.append(note)
     elif step.action == "press":
         if target is not None:
             target.locator.press(args.key, timeout=ms)
@@ -151,10 +159,12 @@ def _act(run: PathRun, step: Step, target: Target | None, timeout_s: float) -> s
     return None
 
 
-def _click(run: PathRun, target: Target, timeout_s: float) -> str | None:
+def _click(run: PathRun, target: Target, timeout_s: float, opens_tab: bool | None = None) -> str | None:
     """Clicks as a person would, noting whether the click will open a new tab (to wait for it)."""
     try:
-        run.expect_tab = bool(target.locator.evaluate(_OPENS_TAB_JS, timeout=timeout_s * 1000))
+        if opens_tab is None:
+            opens_tab = bool(target.locator.evaluate(OPENS_TAB_JS, timeout=timeout_s * 1000))
+        run.expect_tab = opens_tab
         opened = run.page.evaluate(_OPENED_JS)
     except PlaywrightError:
         run.expect_tab, opened = False, None
@@ -182,14 +192,14 @@ def _settle_after_action(run: PathRun, timeout_s: float) -> None:
     try:
         run.page.wait_for_load_state("load", timeout=timeout_s * 1000)
     except PlaywrightTimeout:
-        run.notes.append(f"the page did not finish loading within {timeout_s:g} s")
+        run.events.load_unfinished(run.page.url, timeout_s)
     if events.popup is not None and not events.popup.is_closed():
         popup, events.popup = events.popup, None
         run.adopt(popup)
         try:
             run.page.wait_for_load_state("load", timeout=timeout_s * 1000)
         except PlaywrightTimeout:
-            run.notes.append(f"the new tab did not finish loading within {timeout_s:g} s")
+            run.events.load_unfinished(run.page.url, timeout_s, "the new tab")
         run.notes.append(f"the step opened a new tab ({run.page.url[:200]}); the flow continued there")
 
 

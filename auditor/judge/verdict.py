@@ -3,26 +3,34 @@ renders built from them. Judging ends here; reporters only render what this retu
 
 from __future__ import annotations
 
+from datetime import date
+
+from auditor.aftermath.compare import compare
 from auditor.findings import SEVERITY_ORDER, Finding
 from auditor.judge.scoring import score
+from auditor.judge.suppress import apply_suppressions
+from auditor.judge.suppress import warnings as suppression_warnings
 from auditor.measure.effort import path_effort
 from auditor.report.model import (
     HeuristicInfo,
+    HeuristicOutcome,
     Metrics,
     PathSummary,
     Report,
     ReportFinding,
     StepSummary,
 )
+from auditor.suppression import Suppression
 from auditor.trace import FlowTrace, PathTrace
 from auditor.words.wording import goal_gerund, plural
+from heuristics.base import Outcome
 from heuristics.registry import metadata, run_all
 
 
-def judge(trace: FlowTrace) -> Report:
-    """Heuristics and scoring on a trace: no browser, so saved traces can be re-scored any time."""
-    findings, failures = run_all(trace)
-    return build_report(trace, findings, failures, metadata())
+def judge(trace: FlowTrace, suppressions: list[Suppression] = ()) -> Report:
+    """Heuristics and scoring on a trace: no browser, so saved traces can be re-scored any time.
+    ``suppressions`` (the flow file's and the project's) take the findings they cover out of the score."""
+    return build_report(trace, run_all(trace), metadata(), suppressions)
 
 
 def describe_step(spec: dict) -> str:
@@ -69,7 +77,8 @@ def headline(trace: FlowTrace, metrics: Metrics) -> str:
         return (f"Audit {trace.status}{where}: {trace.goal.reason or 'unknown reason'}. "
                 "The figures below cover only what was reached; they are not a verdict of low friction.")
     pages = metrics.goal_page_loads + 1
-    goal = (f"{verb} takes about {metrics.goal_effort_s:.0f} s, {plural(metrics.goal_clicks, 'click')}"
+    action = "tap" if trace.situation is not None and trace.situation.has_touch else "click"
+    goal = (f"{verb} takes about {metrics.goal_effort_s:.0f} s, {plural(metrics.goal_clicks, action)}"
             f" and {plural(pages, 'page')}")
     if metrics.goal_typed_chars:
         goal += f", typing {metrics.goal_typed_chars} characters"
@@ -81,10 +90,64 @@ def headline(trace: FlowTrace, metrics: Metrics) -> str:
     return f"{goal}; accepting takes {taps} (about {metrics.baseline_effort_s:.0f} s)."
 
 
-def build_report(trace: FlowTrace, findings: list[Finding], heuristic_failures: list[str],
-                 meta: dict) -> Report:
-    findings = sorted(findings, key=_order)
-    s = score(findings, meta)
+def build_report(trace: FlowTrace, outcomes: list[Outcome], meta: dict, suppressions: list[Suppression] = (),
+                 today: date | None = None) -> Report:
+    """The Report of ``outcomes`` (one per heuristic, from heuristics.registry.run_all) on ``trace``; the
+    findings ``suppressions`` cover (as of ``today``, UTC by default) stay in it but add no points."""
+    paths = {"goal": trace.goal, "baseline": trace.baseline}
+    ordered = sorted((f for o in outcomes for f in o.findings), key=_order)
+    placed = [(f, *_place(f, paths)) for f in ordered]
+    judged, notes = apply_suppressions([(f, el.label_text if el else None) for f, _, el in placed],
+                                       list(suppressions), today)
+    counted = [j.finding for j in judged if j.suppression is None]
+    s = score(counted, meta)
+    points = iter(s.contributions)
+    errors = [f"{o.heuristic}: {o.text}" for o in outcomes if o.kind == "error"]
+    metrics = _metrics(trace)
+
+    out: list[ReportFinding] = []
+    for number, ((f, step, element), j) in enumerate(zip(placed, judged), start=1):
+        m = meta.get(f.heuristic)
+        out.append(ReportFinding(
+            number=number, heuristic=f.heuristic, severity=f.severity, title=f.title,
+            detail=f.detail, path=f.path, step=f.step,
+            points=next(points).points if j.suppression is None else 0.0, measured=f.measured,
+            fix=f.fix, why=m.why if m else "", edpb=list(m.edpb) if m else [],
+            provisions=list(m.provisions) if m else [], url=step.url if step else None,
+            screenshot=step.screenshot if step else None,
+            element_label=element.label_text if element else None,
+            element_accessible_name=element.name if element and element.accessible_name_differs else None,
+            element_box=element.box if element else None, flow_line=step.flow_line if step else None,
+            suppressed=j.suppression))
+
+    warnings = [f"goal step {s.number}: {w}" for s in trace.goal.steps for w in s.warnings]
+    if trace.baseline is not None:
+        warnings += [f"baseline step {s.number}: {w}" for s in trace.baseline.steps for w in s.warnings]
+        if trace.baseline.status != "complete":
+            warnings.append(f"baseline {trace.baseline.status}: {trace.baseline.reason}; comparisons with "
+                            "the opposite choice are unreliable")
+    warnings += suppression_warnings(notes)
+    return Report(flow=trace.flow, status=trace.status, reason=trace.goal.reason,
+                  failed_step=trace.goal.failed_step, headline=headline(trace, metrics),
+                  friction=s.friction, friction_is_lower_bound=not trace.finished or bool(errors), band=s.band,
+                  score_raw=s.raw, score_capped=s.capped, category_points=s.categories, metrics=metrics,
+                  findings=out, paths=[_summarise(p) for p in paths.values() if p is not None], warnings=warnings,
+                  heuristic_failures=errors, heuristics=_catalogue(meta), outcomes=_outcomes(outcomes, out),
+                  suppressions=notes, situation=trace.situation, after_choice=_after_choice(trace),
+                  exploration=trace.exploration,
+                  started_at=trace.started_at,
+                  ended_at=trace.ended_at, browser=trace.browser.model_dump())
+
+
+def _place(f: Finding, paths: dict):
+    """The step a finding is at and the element it names (None for whole-flow findings)."""
+    path = paths.get(f.path)
+    step = path.steps[f.step - 1] if path and f.step and 0 < f.step <= len(path.steps) else None
+    element = step.snapshot.element(f.element) if step and step.snapshot else None
+    return step, element
+
+
+def _metrics(trace: FlowTrace) -> Metrics:
     goal_effort = path_effort(trace.goal)
     metrics = Metrics(goal_steps=len(trace.goal.steps), goal_clicks=trace.goal.clicks,
                       goal_typed_chars=trace.goal.typed_chars, goal_page_loads=trace.goal.page_loads,
@@ -99,41 +162,30 @@ def build_report(trace: FlowTrace, findings: list[Finding], heuristic_failures: 
         metrics.baseline_effort_s = base_effort.seconds
         if base_effort.seconds > 0:
             metrics.effort_ratio = round(goal_effort.seconds / base_effort.seconds, 1)
+    return metrics
 
-    paths = {"goal": trace.goal, "baseline": trace.baseline}
-    out: list[ReportFinding] = []
-    for f, contribution in zip(findings, s.contributions):
-        m = meta.get(f.heuristic)
-        path = paths.get(f.path)
-        step = path.steps[f.step - 1] if path and f.step and 0 < f.step <= len(path.steps) else None
-        element = step.snapshot.element(f.element) if step and step.snapshot else None
-        out.append(ReportFinding(
-            number=contribution.finding, heuristic=f.heuristic, severity=f.severity, title=f.title,
-            detail=f.detail, path=f.path, step=f.step, points=contribution.points, measured=f.measured,
-            fix=f.fix, why=m.why if m else "", edpb=list(m.edpb) if m else [],
-            provisions=list(m.provisions) if m else [], url=step.url if step else None,
-            screenshot=step.screenshot if step else None,
-            element_label=element.label_text if element else None,
-            element_accessible_name=element.name if element and element.accessible_name_differs else None,
-            element_box=element.box if element else None, flow_line=step.flow_line if step else None))
 
-    warnings = [f"goal step {s.number}: {w}" for s in trace.goal.steps for w in s.warnings]
-    if trace.baseline is not None:
-        warnings += [f"baseline step {s.number}: {w}" for s in trace.baseline.steps for w in s.warnings]
-        if trace.baseline.status != "complete":
-            warnings.append(f"baseline {trace.baseline.status}: {trace.baseline.reason}; comparisons with "
-                            "the opposite choice are unreliable")
-    return Report(flow=trace.flow, status=trace.status, reason=trace.goal.reason,
-                  failed_step=trace.goal.failed_step, headline=headline(trace, metrics),
-                  friction=s.friction, friction_is_lower_bound=not trace.finished, band=s.band,
-                  score_raw=s.raw, score_capped=s.capped, metrics=metrics, findings=out,
-                  paths=[_summarise(p) for p in paths.values() if p is not None], warnings=warnings,
-                  heuristic_failures=heuristic_failures, heuristics=_catalogue(meta), exploration=trace.exploration,
-                  started_at=trace.started_at,
-                  ended_at=trace.ended_at, browser=trace.browser.model_dump())
+def _after_choice(trace: FlowTrace):
+    """The two paths' consequences side by side, when either captured what its choice left behind."""
+    if not any(p is not None and p.aftermath is not None for p in (trace.goal, trace.baseline)):
+        return None
+    return compare(trace)
+
+
+def _outcomes(outcomes: list[Outcome], findings: list[ReportFinding]) -> list[HeuristicOutcome]:
+    points: dict[str, float] = {}
+    suppressed: dict[str, int] = {}
+    for f in findings:
+        points[f.heuristic] = round(points.get(f.heuristic, 0.0) + f.points, 1)
+        suppressed[f.heuristic] = suppressed.get(f.heuristic, 0) + (f.suppressed is not None)
+    return [HeuristicOutcome(id=o.heuristic, outcome=o.kind, findings=len(o.findings),
+                             suppressed=suppressed.get(o.heuristic, 0), points=points.get(o.heuristic, 0.0),
+                             text=o.text, missing=list(o.missing))
+            for o in sorted(outcomes, key=lambda o: o.heuristic)]
 
 
 def _catalogue(meta: dict) -> list[HeuristicInfo]:
     return [HeuristicInfo(id=m.id, title=m.title, severity=m.severity, version=m.version, measures=m.measures,
-                          why=m.why, fix=m.fix, edpb=list(m.edpb), provisions=list(m.provisions), tags=list(m.tags))
+                          why=m.why, fix=m.fix, edpb=list(m.edpb), provisions=list(m.provisions), tags=list(m.tags),
+                          requires=[p.value for p in m.requires])
             for _, m in sorted(meta.items())]

@@ -27,6 +27,12 @@ Every constant is documented, with its source, in docs/effort.md. In short, a pa
 - Dialogs (confirm, prompt, beforeunload) answered on the way: M + an average KLM pointing (1.1 s) each;
   their click is counted by the driver.
 
+On a touch screen (the trace's situation has touch: ``settings.device``), the finger replaces the mouse
+(docs/effort.md, "Touch screens"): P with the finger's Fitts slope (1/6.95 s per bit, MacKenzie 2015), a
+tap costs B like a click, there is no H (no hand travels between mouse and keyboard: the on-screen keyboard
+comes to the fingers), and K is on-screen typing, 0.33 s a character (36.2 words a minute, Palin et al.
+2019).
+
 These are lower bounds: a real person also hesitates, scrolls back and re-reads.
 """
 
@@ -49,6 +55,10 @@ PAGE_LOAD_S = 2.0
 LATE_CONTROL_S = 1.0  # waits up to this long are page rendering, already in PAGE_LOAD_S
 LEAVE_PAGE_S = 30.0  # X
 FITTS_A, FITTS_B = 0.2, 0.2
+# Touch screens (docs/effort.md, "Touch screens")
+TOUCH_FITTS_B = round(1 / 6.95, 3)  # s/bit: finger throughput 6.95 bits/s on a phone (MacKenzie 2015)
+TOUCH_KEYSTROKE_S = 0.33  # on-screen keyboard: 36.2 wpm x 5 characters (Palin et al. 2019, 37,000 typists)
+TOUCH_HOMING_S = 0.0  # no mouse to leave: the on-screen keyboard appears under the fingers
 _POINTING = {"click", "check", "uncheck", "select", "fill"}
 _TYPING = {"fill", "press"}
 
@@ -62,12 +72,31 @@ class Effort:
     page_loads: int
     inbox_trips: int
     operators: dict[str, float] = field(default_factory=dict)  # seconds per operator (M, P, B, H, K, R, W, X)
+    touch: bool = False  # the touch figures were used: the clicks were taps
 
 
-def fitts_seconds(distance: float, width: float) -> float:
+@dataclass(frozen=True)
+class Figures:
+    """The constants that depend on the pointing device: a mouse and keyboard, or a finger on a touch screen."""
+
+    fitts_b: float
+    homing_s: float
+    keystroke_s: float
+
+
+MOUSE = Figures(FITTS_B, HOMING_S, KEYSTROKE_S)
+TOUCH = Figures(TOUCH_FITTS_B, TOUCH_HOMING_S, TOUCH_KEYSTROKE_S)
+
+
+def figures_for(path: PathTrace) -> Figures:
+    """Touch figures when the path ran on a touch screen (settings.device), else mouse and keyboard."""
+    return TOUCH if path.situation is not None and path.situation.has_touch else MOUSE
+
+
+def fitts_seconds(distance: float, width: float, slope: float = FITTS_B) -> float:
     """Movement time to a target ``width`` px wide, ``distance`` px away (Shannon formulation)."""
     width = max(width, 1.0)
-    return FITTS_A + FITTS_B * math.log2(max(distance, 0.0) / width + 1)
+    return FITTS_A + slope * math.log2(max(distance, 0.0) / width + 1)
 
 
 def must_read_to_find(el: Element | None) -> bool:
@@ -101,6 +130,7 @@ def is_code_entry(step: StepTrace) -> bool:
 
 
 def path_effort(path: PathTrace) -> Effort:
+    fig = figures_for(path)
     ops = dict.fromkeys(("M", "P", "B", "H", "K", "R", "W", "X"), 0.0)
     words = clicks = keys = loads = trips = 0
     previous: tuple[float, float] | None = None
@@ -114,24 +144,24 @@ def path_effort(path: PathTrace) -> Effort:
             words += _words_before(step.snapshot.text, el)
         if step.action in _POINTING and el is not None and el.box is not None:
             if hand != "mouse":
-                ops["H"] += HOMING_S
+                ops["H"] += fig.homing_s
                 hand = "mouse"
             ops["M"] += MENTAL_S
             cx, cy = el.box.center
             vp = step.snapshot.viewport
             px, py = previous or (vp.x + vp.width / 2, vp.y + vp.height / 2)
-            ops["P"] += fitts_seconds(math.dist((cx, cy), (px, py)), min(el.box.width, el.box.height))
+            ops["P"] += fitts_seconds(math.dist((cx, cy), (px, py)), min(el.box.width, el.box.height), fig.fitts_b)
             previous = (cx, cy)
             if step.action == "fill":
                 ops["B"] += CLICK_S  # a click to focus the field; the driver does not count it as a click
         elif step.action == "press":
             ops["M"] += MENTAL_S
         if step.action in _TYPING and (step.typed_chars or step.action == "press") and hand != "keyboard":
-            ops["H"] += HOMING_S
+            ops["H"] += fig.homing_s
             hand = "keyboard"
         code = is_code_entry(step)
         typed = step.typed_chars + (1 if step.action == "press" else 0)
-        ops["K"] += typed * (CODE_KEYSTROKE_S if code else KEYSTROKE_S)
+        ops["K"] += typed * (CODE_KEYSTROKE_S if code else fig.keystroke_s)
         clicks += step.clicks
         keys += typed
         loads += step.page_loads
@@ -148,4 +178,4 @@ def path_effort(path: PathTrace) -> Effort:
     ops["W"] += loads * PAGE_LOAD_S
     ops["X"] += trips * LEAVE_PAGE_S
     ops = {k: round(v, 2) for k, v in ops.items()}
-    return Effort(round(sum(ops.values()), 1), words, clicks, keys, loads, trips, ops)
+    return Effort(round(sum(ops.values()), 1), words, clicks, keys, loads, trips, ops, touch=fig is TOUCH)

@@ -19,7 +19,22 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from auditor.evidence.run_folder import run_file
-from auditor.report.model import Report, exploration_rows, metric_rows, no_findings_text
+from auditor.report.consent_string import rows as consent_rows
+from auditor.report.model import (
+    Report,
+    category_rows,
+    checked_rows,
+    exploration_rows,
+    findings_text,
+    lower_bound_text,
+    metric_rows,
+    no_findings_text,
+    outcome_counts_text,
+    points_text,
+    score_note,
+    situation_text,
+    suppression_rows,
+)
 from auditor.trace import Box
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -164,6 +179,14 @@ def environment() -> Environment:
     return env
 
 
+def _after_choice_rows(report: Report) -> list[tuple[str, str, str]]:
+    """(what, after refusing, after accepting), when either path captured what its choice left behind."""
+    cmp = report.after_choice
+    if cmp is None or not any(p is not None and p.captured for p in (cmp.goal, cmp.baseline)):
+        return []
+    return consent_rows(cmp)
+
+
 def render_html(report: Report, run_dir: Path) -> str:
     images: dict[str, Image | None] = {}
 
@@ -182,11 +205,15 @@ def render_html(report: Report, run_dir: Path) -> str:
     m = report.metrics
     scale = max(report.score_raw, 100.0)
     return environment().get_template("report.html.j2").render(
-        report=report, m=m, metric_rows=metric_rows(m), finding_shots=finding_shots, step_shots=step_shots,
+        report=report, m=m, metric_rows=metric_rows(m, report.touch), finding_shots=finding_shots, step_shots=step_shots,
         final_shots=final_shots, goal=paths.get("goal"), baseline=paths.get("baseline"), scale=scale,
         points_by_finding={f.number: f.points for f in report.findings},
-        evidence_files=evidence_files(run_dir), no_findings=no_findings_text(report.finished),
+        evidence_files=evidence_files(run_dir), no_findings=no_findings_text(report.finished, len(report.heuristic_failures)),
         exploration_rows=exploration_rows(report.exploration) if report.exploration else [],
+        checked_rows=checked_rows(report), outcome_counts=outcome_counts_text(report),
+        lower_bound=lower_bound_text(report), situation=situation_text(report), findings_text=findings_text(report),
+        score_note=score_note(report), category_rows=category_rows(report), points_text=points_text,
+        suppression_rows=suppression_rows(report), after_choice=_after_choice_rows(report),
     )
 
 

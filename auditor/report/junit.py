@@ -1,9 +1,12 @@
 """JUnit XML (junit.xml): one testcase per heuristic, a failure per finding at or above the gate.
 
 CI systems that read JUnit (GitLab, Jenkins, Azure, GitHub test reporters) then show which rule failed
-and why. Findings below the gate are listed in the testcase's system-out. Two more testcases carry the
+and why. Findings below the gate are listed in the testcase's system-out. A heuristic that raised is an
+``<error>`` (it judged nothing: never a pass), one that was not applicable is ``<skipped>`` with what the
+trace lacked, and one that passed says in its system-out what it checked. Two more testcases carry the
 whole-audit gates: ``audit-complete`` (an incomplete audit is an error, never a pass) and
-``friction-score`` (the --max-friction gate, when set).
+``friction-score`` (the --max-friction gate, when set). A suppressed finding is never a failure: its
+testcase lists it in system-out with the reason.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ def _finding_text(f) -> str:
         lines.append(f"   flow file line {f.flow_line}")
     if f.fix:
         lines.append(f"   fair design: {f.fix}")
+    if f.suppressed_text:
+        lines.append(f"   {f.suppressed_text} ({f.suppressed.source})")
     return "\n".join(lines)
 
 
@@ -38,7 +43,8 @@ def build_junit(report: Report, fail_on: str | None = None, max_friction: int | 
     gate = fail_on or DEFAULT_GATE
     classname = f"consent-audit.{report.flow.name}"
     suite = ET.Element("testsuite", name=_clean(f"consent-audit: {report.flow.name}"))
-    failures = errors = tests = 0
+    failures = errors = tests = skipped = 0
+    outcomes = {o.id: o for o in report.outcomes}
 
     def case(name: str) -> ET.Element:
         nonlocal tests
@@ -57,27 +63,42 @@ def build_junit(report: Report, fail_on: str | None = None, max_friction: int | 
             failures += 1
             ET.SubElement(c, "failure", type="max-friction",
                           message=_clean(f"friction {report.friction} is above --max-friction {max_friction}")).text = \
-                _clean("\n".join(_finding_text(f) for f in report.findings))
+                _clean("\n".join(_finding_text(f) for f in report.counted))
     ids = sorted({h.id for h in report.heuristics} | {f.heuristic for f in report.findings})
     for hid in ids:
         c = case(hid)
         mine = [f for f in report.findings if f.heuristic == hid]
         below = []
         for f in mine:
-            if severity_at_least(f.severity, gate):
+            if f.suppressed is None and severity_at_least(f.severity, gate):
                 failures += 1
                 ET.SubElement(c, "failure", type=f.severity,
                               message=_clean(f"finding {f.number} [{f.severity}]: {f.title}")).text = \
                     _clean(_finding_text(f))
             else:
                 below.append(f)
+        o = outcomes.get(hid)
+        if o is not None and o.outcome == "error":
+            errors += 1
+            ET.SubElement(c, "error", type="heuristic-error",
+                          message=_clean(f"heuristic {hid} raised {o.text}")).text = \
+                _clean("It judged nothing: the friction score is a lower bound.")
+        elif o is not None and o.outcome == "not-applicable":
+            skipped += 1
+            ET.SubElement(c, "skipped", message=_clean(f"not applicable: {o.text}"))
+        out = [f"checked: {o.text}"] if o is not None and o.outcome == "passed" else []
+        muted = [f for f in below if f.suppressed is not None]
+        below = [f for f in below if f.suppressed is None]
         if below:
-            ET.SubElement(c, "system-out").text = _clean(
-                f"below the gate ({gate}):\n" + "\n".join(_finding_text(f) for f in below))
+            out.append(f"below the gate ({gate}):\n" + "\n".join(_finding_text(f) for f in below))
+        if muted:
+            out.append("suppressed (not failures):\n" + "\n".join(_finding_text(f) for f in muted))
+        if out:
+            ET.SubElement(c, "system-out").text = _clean("\n".join(out))
     suite.set("tests", str(tests))
     suite.set("failures", str(failures))
     suite.set("errors", str(errors))
-    suite.set("skipped", "0")
+    suite.set("skipped", str(skipped))
     if report.started_at:
         suite.set("timestamp", report.started_at)
     props = ET.Element("properties")
@@ -86,7 +107,7 @@ def build_junit(report: Report, fail_on: str | None = None, max_friction: int | 
         ET.SubElement(props, "property", name=name, value=_clean(value))
     suite.insert(0, props)
     root = ET.Element("testsuites", name="consent-audit", tests=str(tests), failures=str(failures),
-                      errors=str(errors))
+                      errors=str(errors), skipped=str(skipped))
     root.append(suite)
     return root
 

@@ -12,14 +12,24 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from auditor.report.consent_string import markdown as consent_markdown
 from auditor.report.model import (
     PathSummary,
     Report,
     ReportFinding,
+    category_rows,
+    checked_rows,
     exploration_rows,
     finding_place,
+    findings_text,
+    lower_bound_text,
     metric_rows,
     no_findings_text,
+    outcome_counts_text,
+    points_text,
+    score_note,
+    situation_text,
+    suppression_rows,
     total_text,
 )
 from auditor.words.wording import plural
@@ -58,7 +68,8 @@ def _image(path: str | None, alt: str) -> str | None:
 
 
 def _finding(f: ReportFinding) -> list[str]:
-    out = [f"### {f.number}. \\[{f.severity.upper()}\\] {escape_md(f.title)}", ""]
+    muted = " (suppressed)" if f.suppressed is not None else ""
+    out = [f"### {f.number}. \\[{f.severity.upper()}\\] {escape_md(f.title)}{muted}", ""]
     where = f"- **Where:** {finding_place(f)}"
     if f.url:
         where += f" — {escape_md(f.url)}"
@@ -83,7 +94,9 @@ def _finding(f: ReportFinding) -> list[str]:
         out.append(f"- **Why it matters:** {why}")
     if f.fix:
         out.append(f"- **Fair design:** {escape_md(f.fix)}")
-    out.append(f"- **Points:** +{f.points:g} ({escape_md(f.heuristic)})")
+    if f.suppressed_text:
+        out.append(f"- **{escape_md(f.suppressed_text)}** ({escape_md(f.suppressed.source)})")
+    out.append(f"- **Points:** {points_text(f)} ({escape_md(f.heuristic)})")
     alt = f"step {f.step}" if f.step else "screenshot"
     img = _image(f.screenshot, alt if f.path == "goal" else f"{f.path} {alt}")
     if img:
@@ -95,12 +108,32 @@ def _finding(f: ReportFinding) -> list[str]:
 def _score_table(report: Report) -> list[str]:
     out = ["| # | Heuristic | Severity | Points |", "|--:|---|---|--:|"]
     for f in report.findings:
-        out.append(f"| {f.number} | {escape_md(f.heuristic)} | {f.severity} | {f.points:g} |")
-    total = f"{report.score_raw:g}"
-    if report.score_capped:
-        total += f" → {report.friction} (capped at 100)"
-    out.append(f"| | **Total** | | **{total}** |")
+        pts = "0 (suppressed)" if f.suppressed else f"{f.points:g}"
+        out.append(f"| {f.number} | {escape_md(f.heuristic)} | {f.severity} | {pts} |")
+    out.append(f"| | **Total (raw points)** | | **{report.score_raw:g}** |")
+    out.append(f"| | **Friction** 100 × (1 − e^(−raw/80)) | | **{report.friction}** |")
+    categories = category_rows(report)
+    if categories:
+        out += ["", "| EDPB category | Points |", "|---|--:|"]
+        out += [f"| {escape_md(name)} | {points} |" for name, points in categories]
     return out
+
+
+def _suppressions(report: Report) -> list[str]:
+    """Every suppression and what it did: applied, matched nothing, or expired."""
+    rows = suppression_rows(report)
+    if not rows:
+        return []
+    out = ["## Suppressions", "", "Suppressed findings stay in this report; they add no points and trip no gate.", "",
+           "| Suppresses | Reason | Result | Written in |", "|---|---|---|---|"]
+    out += [f"| {' | '.join(escape_md(c) for c in row)} |" for row in rows]
+    return out + [""]
+
+
+def _after_choice(report: Report) -> list[str]:
+    """The two paths' stored consent, cookies and trackers side by side (auditor/report/consent_string.py)."""
+    table = consent_markdown(report.after_choice) if report.after_choice is not None else ""
+    return ["## After the choice", "", table] if table else []
 
 
 def _path_cell(path: PathSummary | None, i: int) -> str:
@@ -148,9 +181,26 @@ def _exploration(report: Report) -> list[str]:
     return out + [""]
 
 
+def _checked(report: Report) -> list[str]:
+    """What every heuristic that did not fire concluded: passed (and what it checked), not applicable (and
+    what was missing), or error."""
+    if not report.outcomes:
+        return []
+    out = ["## What was checked", "", escape_md(outcome_counts_text(report) or "") + ".", ""]
+    rows = checked_rows(report)
+    if rows:
+        out += ["| Heuristic | Outcome | What it checked, or why not |", "|---|---|---|"]
+        out += [f"| {escape_md(hid)} | {word} | {escape_md(text)} |" for hid, word, text in rows]
+        out.append("")
+    return out
+
+
 def render_markdown(report: Report) -> str:
     m = report.metrics
     out = [f"# Consent audit: {escape_md(report.flow.name)} (goal: {escape_md(report.flow.goal)})", ""]
+    situation = situation_text(report)
+    if situation:
+        out += [f"**Situation:** {escape_md(situation)}", ""]
     if not report.finished:
         where = f" at step {report.failed_step}" if report.failed_step else ""
         out += [f"> **Audit {report.status}{where}:** {escape_md(report.reason or 'unknown reason')}. "
@@ -158,13 +208,13 @@ def render_markdown(report: Report) -> str:
     out += [f"**{escape_md(report.headline)}**", ""]
 
     at_least = "at least " if report.friction_is_lower_bound else ""
-    score = f"**Friction {at_least}{report.friction}/100 ({report.band})** — {plural(len(report.findings), 'finding')}"
-    if report.score_capped:
-        score += f"; {report.score_raw:g} points before the cap at 100"
+    score = f"**Friction {at_least}{report.friction}/100 ({report.band})** — {findings_text(report)}; {score_note(report)}"
     out += [score + ".", ""]
+    if report.heuristic_failures:
+        out += [f"> **{escape_md(lower_bound_text(report) or '')}**", ""]
 
     out += [f"| Measure | Goal path ({escape_md(report.flow.goal)}) | Baseline |", "|---|--:|--:|"]
-    rows = metric_rows(m)
+    rows = metric_rows(m, report.touch)
     out += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     out.append("")
     if m.effort_ratio is not None:
@@ -176,7 +226,7 @@ def render_markdown(report: Report) -> str:
         for f in report.findings:
             out += _finding(f)
     else:
-        out += [no_findings_text(report.finished), ""]
+        out += [no_findings_text(report.finished, len(report.heuristic_failures)), ""]
 
     total = total_text(report)
     if total:
@@ -184,6 +234,9 @@ def render_markdown(report: Report) -> str:
 
     if report.findings:
         out += ["## Score breakdown", ""] + _score_table(report) + [""]
+    out += _suppressions(report)
+    out += _checked(report)
+    out += _after_choice(report)
     out += _paths(report)
 
     if report.warnings or report.heuristic_failures:

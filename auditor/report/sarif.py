@@ -4,6 +4,9 @@ One result per finding; ``ruleId`` is the heuristic id; rules come from the heur
 why it matters, EDPB category and legal provisions). A result's location is a repository path: the flow
 file relative to the current folder and the line of the step in it, so GitHub code scanning annotates the
 flow file. Page URLs, the path and the step go in the result's ``properties``; page text is only data.
+A suppressed finding keeps its result, with a SARIF ``suppressions`` entry (kind "inSource" for the flow
+file's ``suppress:``, "external" for ``[tool.consent-audit]``; ``justification`` is the reason), so code
+scanning shows it as dismissed; expired and unused suppressions are warning notifications.
 Validated against the official schema (schemas/sarif-2.1.0-rtm.5.json) in the tests.
 """
 
@@ -14,7 +17,7 @@ import json
 import os
 from pathlib import Path
 
-from auditor.report.model import HeuristicInfo, Report, finding_place
+from auditor.report.model import HeuristicInfo, Report, ReportFinding, finding_place
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -58,6 +61,14 @@ def _rule(meta: HeuristicInfo, docs_base: str | None) -> dict:
     }
 
 
+def _suppression(f: ReportFinding) -> dict:
+    s = f.suppressed
+    props = {"source": s.source}
+    if s.until is not None:
+        props["until"] = s.until.isoformat()
+    return {"kind": s.kind, "status": "accepted", "justification": s.reason, "properties": props}
+
+
 def build_sarif(report: Report, cwd: Path | None = None, docs_base: str | None = None) -> dict:
     meta = {h.id: h for h in report.heuristics}
     cwd = cwd or Path.cwd()
@@ -85,6 +96,8 @@ def build_sarif(report: Report, cwd: Path | None = None, docs_base: str | None =
                            "measured": f.measured, "fix": f.fix, "edpb": f.edpb, "provisions": f.provisions,
                            "finding": f.number},
         }
+        if f.suppressed is not None:
+            result["suppressions"] = [_suppression(f)]
         if flow_uri is not None:
             region = {"startLine": f.flow_line if f.flow_line and f.flow_line > 0 else 1}
             result["locations"] = [{
@@ -98,12 +111,25 @@ def build_sarif(report: Report, cwd: Path | None = None, docs_base: str | None =
         "results": results,
         "columnKind": "unicodeCodePoints",
         "properties": {"flow": report.flow.name, "goal": report.flow.goal, "status": report.status,
-                       "friction": report.friction, "band": report.band, "start": report.flow.start},
+                       "friction": report.friction, "band": report.band, "start": report.flow.start,
+                       "frictionIsLowerBound": report.friction_is_lower_bound,
+                       "outcomes": {o.id: o.outcome for o in report.outcomes}},
     }
-    invocation: dict = {"executionSuccessful": report.finished}
+    notifications = []
     if not report.finished:
-        invocation["toolExecutionNotifications"] = [
-            {"level": "error", "message": {"text": f"audit {report.status}: {report.reason or 'unknown reason'}"}}]
+        notifications.append(
+            {"level": "error", "message": {"text": f"audit {report.status}: {report.reason or 'unknown reason'}"}})
+    for o in report.outcomes_of("error"):  # a heuristic that raised judged nothing: the run did not succeed
+        notification = {"level": "error", "message": {"text": f"heuristic {o.id} raised {o.text}"}}
+        if o.id in index:
+            notification["associatedRule"] = {"id": o.id, "index": index[o.id]}
+        notifications.append(notification)
+    failed = bool(notifications)
+    for w in (w for w in report.warnings if w.startswith("suppression ")):  # expired or unused: keep them honest
+        notifications.append({"level": "warning", "message": {"text": w}})
+    invocation: dict = {"executionSuccessful": not failed}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     run["invocations"] = [invocation]
     if flow_uri is not None:
         run["artifacts"] = [{"location": {"uri": flow_uri}, "roles": ["analysisTarget"]}]

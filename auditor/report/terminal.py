@@ -22,13 +22,20 @@ from rich.text import Text
 from auditor.report.model import (
     Report,
     ReportFinding,
+    category_rows,
     exploration_rows,
     finding_place,
+    findings_text,
+    is_citation,
+    lower_bound_text,
     metric_rows,
     no_findings_text,
+    outcome_counts_text,
+    points_text,
+    score_note,
+    situation_text,
     total_text,
 )
-from auditor.words.wording import plural
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -60,7 +67,7 @@ def _metrics_table(report: Report) -> Table:
     table.add_column("measure")
     table.add_column(Text(f"goal ({clean(report.flow.goal)})"), justify="right", style="bold")
     table.add_column("baseline", justify="right")
-    for label, goal, base in metric_rows(m):
+    for label, goal, base in metric_rows(m, report.touch):
         table.add_row(label, goal, base)
     return table
 
@@ -85,6 +92,7 @@ def _finding(console: Console, f: ReportFinding) -> None:
         (f"[{f.severity.upper()}]", SEVERITY_STYLE.get(f.severity, "")),
         " ",
         _text(f.title, "bold"),
+        *((("  (suppressed)", "magenta"),) if f.suppressed is not None else ()),
     )
     console.print(head)
     body: list[Text] = []
@@ -108,7 +116,11 @@ def _finding(console: Console, f: ReportFinding) -> None:
         body.append(Text(" · ".join(refs), style="dim"))
     if f.fix:
         body.append(Text.assemble(("Fair design: ", "bold green"), _text(f.fix)))
-    body.append(Text.assemble((f"+{f.points:g} points", "bold"), (f"  [{clean(f.heuristic)}]", "dim")))
+    if f.suppressed_text:
+        body.append(Text.assemble(_text(f.suppressed_text, "bold magenta"),
+                                  (f"  [{clean(f.suppressed.source)}]", "dim")))
+    quiet = f.suppressed is not None or is_citation(f)
+    body.append(Text.assemble((points_text(f), "dim" if quiet else "bold"), (f"  [{clean(f.heuristic)}]", "dim")))
     for line in body:
         console.print(Padding(line, (0, 0, 0, 3), expand=False))
     console.print()
@@ -118,6 +130,9 @@ def render_terminal(report: Report, console: Console) -> None:
     title = Text.assemble(("consent-audit", "bold"), " · ", _text(report.flow.name, "bold"),
                           " · goal: ", _text(report.flow.goal))
     console.rule(title)
+    situation = situation_text(report)
+    if situation:
+        console.print(Text.assemble(("Situation: ", "bold"), _text(situation)))
     if not report.finished:
         console.print(Text(f"AUDIT {report.status.upper()}", style="bold white on red"))
     console.print(_text(report.headline, "bold"))
@@ -127,13 +142,17 @@ def render_terminal(report: Report, console: Console) -> None:
     score = Text.assemble(("Friction ", "bold"),
                           (f"{at_least}{report.friction}/100 ({report.band})",
                            BAND_STYLE.get(report.band, "bold")))
-    detail = f"  {plural(len(report.findings), 'finding')}"
-    if report.score_capped:
-        detail += f", {report.score_raw:g} points before the cap at 100"
-    score.append(detail, style="dim")
+    score.append(f"  {findings_text(report)}, {score_note(report)}", style="dim")
     console.print(score)
-    if report.friction_is_lower_bound:
-        console.print(Text("The audit did not finish: the score covers only the steps reached.", style="yellow"))
+    categories = category_rows(report)
+    if categories:
+        console.print(Text(" · ".join(f"{name} {points}" for name, points in categories), style="dim"))
+    lower_bound = lower_bound_text(report)
+    if lower_bound:
+        console.print(_text(lower_bound, "yellow"))
+    counts = outcome_counts_text(report)
+    if counts:
+        console.print(Text(counts + " (the Markdown and HTML reports say what each checked)", style="dim"))
     console.print(_metrics_table(report))
     if report.metrics.effort_ratio is not None:
         console.print(Text(f"The goal path takes {report.metrics.effort_ratio:g}× the effort of the baseline.",
@@ -146,7 +165,9 @@ def render_terminal(report: Report, console: Console) -> None:
         for f in report.findings:
             _finding(console, f)
     else:
-        console.print(Text(no_findings_text(report.finished), style="green" if report.finished else "yellow"))
+        clean_verdict = not report.friction_is_lower_bound
+        console.print(Text(no_findings_text(report.finished, len(report.heuristic_failures)),
+                           style="green" if clean_verdict else "yellow"))
         console.print()
 
     total = total_text(report)

@@ -80,8 +80,8 @@ def flow_document(exploration: Exploration, user_agent: str | None = None) -> di
     base = exploration.baseline_path
     if base is not None and base.actions:
         doc["baseline"] = {"path": [_step(a) for a in base.actions], "done": _done(exploration, base)}
-    if user_agent:
-        doc["settings"] = {"user_agent": user_agent}
+    # A real site: whether the refusal is respected is part of the audit (docs/after-the-choice.md).
+    doc["settings"] = {"after_choice": True} | ({"user_agent": user_agent} if user_agent else {})
     return doc
 
 

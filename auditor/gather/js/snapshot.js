@@ -174,11 +174,11 @@
     }
     return false;
   };
-  const coveredInFrame = (el, r, root) => {
-    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+  // Whether the point (x, y) of el, in its own document's viewport, shows another element on top.
+  const coveredInFrame = (el, root, x, y) => {
     const win = el.ownerDocument.defaultView;
-    if (cx < 0 || cy < 0 || cx > win.innerWidth || cy > win.innerHeight) return false;
-    const hit = (root.elementFromPoint ? root : el.ownerDocument).elementFromPoint(cx, cy);
+    if (x < 0 || y < 0 || x > win.innerWidth || y > win.innerHeight) return false;
+    const hit = (root.elementFromPoint ? root : el.ownerDocument).elementFromPoint(x, y);
     if (!hit || hit === el || el.contains(hit)) return false;
     if (labelsOf(el).some((l) => l === hit || l.contains(hit))) return false;
     if (hit.shadowRoot && hit.shadowRoot.contains(el)) return false;
@@ -188,11 +188,11 @@
     }
     return true;
   };
-  // Covered in its own document, or (inside an iframe) the iframe itself is covered at that point.
-  const covered = (el, r, root, ctx) => {
-    if (coveredInFrame(el, r, root)) return true;
-    for (let f = ctx.frame, x = r.left + r.width / 2 + ctx.dx, y = r.top + r.height / 2 + ctx.dy; f; f = f.ctx.frame) {
-      const fx = x - (f.ctx.dx), fy = y - (f.ctx.dy);
+  // Covered at (x, y) in its own document, or (inside an iframe) the iframe itself is covered there.
+  const coveredAt = (el, root, ctx, x, y) => {
+    if (coveredInFrame(el, root, x, y)) return true;
+    for (let f = ctx.frame, tx = x + ctx.dx, ty = y + ctx.dy; f; f = f.ctx.frame) {
+      const fx = tx - (f.ctx.dx), fy = ty - (f.ctx.dy);
       const doc = f.el.ownerDocument;
       const fwin = doc.defaultView;
       if (fx < 0 || fy < 0 || fx > fwin.innerWidth || fy > fwin.innerHeight) return false;
@@ -201,6 +201,24 @@
       if (hit && hit !== f.el && !(hit.shadowRoot && hit.shadowRoot.contains(f.el)) && !hit.contains(f.el)) return true;
     }
     return false;
+  };
+  const covered = (el, r, root, ctx) => coveredAt(el, root, ctx, r.left + r.width / 2, r.top + r.height / 2);
+  // A sticky bar or chat widget over part of a control, not its centre, still hides it from a person:
+  // the share of a grid of points across the control (centre, near the corners and edges) that lie under
+  // another element, of those inside the viewport; null when none is.
+  const SAMPLE_X = [0.1, 0.3, 0.5, 0.7, 0.9], SAMPLE_Y = [0.2, 0.5, 0.8];
+  const coveredFraction = (el, r, root, ctx) => {
+    const win = el.ownerDocument.defaultView;
+    let seen = 0, under = 0;
+    for (const fy of SAMPLE_Y) {
+      for (const fx of SAMPLE_X) {
+        const x = r.left + r.width * fx, y = r.top + r.height * fy;
+        if (x < 0 || y < 0 || x > win.innerWidth || y > win.innerHeight) continue;
+        seen += 1;
+        if (coveredAt(el, root, ctx, x, y)) under += 1;
+      }
+    }
+    return seen ? Math.round((under / seen) * 100) / 100 : null;
   };
   const inClosedDetails = (el) => {
     for (let n = parentOf(el); n && n.ownerDocument === el.ownerDocument; n = parentOf(n)) {
@@ -316,6 +334,7 @@
       cursor: cs.cursor,
       in_prose: visible && inProse(el, text),
       covered: visible && covered(el, r, el.getRootNode(), ctx),
+      covered_fraction: visible && hasArea(r) ? coveredFraction(el, r, el.getRootNode(), ctx) : null,
       in_shadow: el.getRootNode() instanceof win.ShadowRoot,
       in_iframe: ctx.inIframe,
       in_closed_details: closedDetails,

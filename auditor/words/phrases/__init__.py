@@ -25,6 +25,7 @@ from auditor.words.phrases import (
     hedging,
     identity,
     necessary,
+    payment,
     refusal,
     shaming,
     verification,
@@ -54,6 +55,7 @@ CONCEPTS: dict[str, dict[str, list[str]]] = {
     "log_out": identity.LOG_OUT,
     "identity_field": identity.IDENTITY_FIELD,
     "necessary": necessary.NECESSARY,
+    "paid_alternative": payment.PAID_ALTERNATIVE,
 }
 
 REFUSAL_TEXT = phrase_regex(refusal.REFUSAL_TEXT)
@@ -74,6 +76,7 @@ SIGNED_IN_AS = phrase_regex(identity.SIGNED_IN_AS)
 LOG_OUT = phrase_regex(identity.LOG_OUT)
 IDENTITY_FIELD = phrase_regex(identity.IDENTITY_FIELD)
 NECESSARY = phrase_regex(necessary.NECESSARY)
+PAID_ALTERNATIVE = phrase_regex(payment.PAID_ALTERNATIVE)
 
 
 def _by_kind() -> dict[str, dict[str, list[str]]]:
@@ -100,4 +103,4 @@ def data_kind(wording: str) -> str | None:
 __all__ = ["LANGUAGES", "CONCEPTS", "DATA_KIND_PHRASES", "REFUSAL_TEXT", "SHAMING", "CONDITIONAL_OUTCOME",
            "GENERIC_HEDGE", "DOUBLE_NEGATIVE", "CODE_FIELD", "NOT_A_CODE", "PHONE_FIELD", "ID_DOCUMENT",
            "CHECK_INBOX", "CODE_EXPIRY", "POSTAL_ONLY", "GREETING", "SIGNED_IN_AS", "LOG_OUT", "IDENTITY_FIELD",
-           "NECESSARY", "ANY_DATA_KIND", "data_kind"]
+           "NECESSARY", "PAID_ALTERNATIVE", "ANY_DATA_KIND", "data_kind"]

@@ -1,0 +1,108 @@
+"""Signs in before a path, the way the flow's ``login`` says, and leaves no trace of how.
+
+The login runs in a context of its own (auditor.gather.context.situate) with no HAR, video, Playwright
+trace or screenshot; only its cookies and storage (Playwright's storage state) reach the path's context.
+Its steps are not the person's effort to object, so they are neither counted nor judged; the path's trace
+says only "signed in: login ran, N steps". ``{env.NAME}`` placeholders are filled here, at the last moment,
+and every filled value is masked out of anything this module says (an error can quote a URL or a value).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from urllib.parse import urljoin, urlparse
+
+from playwright.sync_api import Error as PlaywrightError
+
+from auditor.flow.spec import ENV_PLACEHOLDER, Flow, Locator, Step
+from auditor.gather.context import secret
+from auditor.gather.done import holds, not_reached
+from auditor.gather.locate import TargetNotFound, find
+
+MASK = "***"
+
+
+class LoginFailed(Exception):
+    """The login did not reach its done condition; the message holds no secret."""
+
+    def __init__(self, failure: str, message: str):
+        super().__init__(message)
+        self.failure = failure
+
+
+def login_start(flow: Flow, path_start: str) -> str:
+    """Where the login begins: its own ``start`` (absolute, or relative to the flow file like the flow's
+    start, served from the same folder), else the path's start page."""
+    start = flow.login.start if flow.login else None
+    if start is None:
+        return path_start
+    if urlparse(start).scheme:
+        return start
+    served_root = not urlparse(flow.start).scheme
+    return urljoin(path_start, "/" + start) if served_root else urljoin(path_start, start)
+
+
+def sign_in(context, flow: Flow, path_start: str) -> int:
+    """Runs the login's steps in ``context`` and waits for its done condition; returns how many steps ran."""
+    login, settings = flow.login, flow.settings
+    used: list[str] = []
+    page = context.new_page()
+    try:
+        page.goto(secret_of(login_start(flow, path_start), flow, ("login", "start"), used),
+                  timeout=settings.step_timeout * 1000)
+        for index, step in enumerate(login.path):
+            _do(page, step, ("login", "path", index), flow, settings.step_timeout, used)
+        deadline = time.monotonic() + (login.done.timeout or settings.step_timeout)
+        while not holds(page, login.done):
+            if time.monotonic() >= deadline:
+                raise LoginFailed("flow-mismatch", not_reached(login.done, settings.step_timeout))
+            time.sleep(0.1)
+        return len(login.path)
+    except (PlaywrightError, TargetNotFound) as exc:
+        failure = "flow-mismatch" if isinstance(exc, TargetNotFound) else "page-fault"
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise LoginFailed(failure, masked(first_line, used)[:300]) from None
+    finally:
+        page.close()
+
+
+def secret_of(value: str, flow: Flow, loc: tuple, used: list[str]) -> str:
+    """``value`` with its secrets filled (fill and select values, URLs); each is remembered for masking."""
+    filled = secret(value, flow, loc)  # FlowError, naming the line, when a variable is not set
+    used.extend(os.environ[m.group(1)] for m in ENV_PLACEHOLDER.finditer(value) if os.environ[m.group(1)])
+    return filled
+
+
+def masked(text: str, used: list[str]) -> str:
+    for value in sorted(used, key=len, reverse=True):
+        text = text.replace(value, MASK)
+    return text
+
+
+def _do(page, step: Step, loc: tuple, flow: Flow, timeout_s: float, used: list[str]) -> None:
+    """One login step, done plainly: no capture, no retry, no judging."""
+    ms = timeout_s * 1000
+    args = step.args
+    target = find(page, step.locator, timeout_s).locator if step.locator is not None else None
+    if step.action == "click":
+        target.click(timeout=ms)
+    elif step.action == "fill":
+        target.fill(secret_of(args.value, flow, loc, used), timeout=ms)
+    elif step.action in ("check", "uncheck"):
+        target.set_checked(step.action == "check", timeout=ms)
+    elif step.action == "select":
+        target.select_option(label=secret_of(args.value, flow, loc, used), timeout=ms)
+    elif step.action == "press":
+        if target is not None:
+            target.press(args.key, timeout=ms)
+        else:
+            page.keyboard.press(args.key)
+    elif step.action == "goto":
+        page.goto(urljoin(page.url, secret_of(args.url, flow, loc, used)), timeout=ms)
+    elif step.action == "wait":
+        if args.text is not None:
+            find(page, Locator(text=args.text), timeout_s)
+        else:
+            page.wait_for_timeout(min(args.seconds or 0, timeout_s) * 1000)
+    page.wait_for_load_state("load", timeout=ms)
