@@ -226,6 +226,23 @@ NECESSARY = {
     "sl": ("Nujni piškotki", "Oglaševalski piškotki"), "sv": ("Nödvändiga kakor", "Marknadsföringskakor"),
 }
 
+# The paid alternative of a "pay or okay" wall against a free refusal (EDPB Opinion 08/2024).
+PAID = {
+    "bg": ("Абонирайте се за 2,99 €", "Отхвърляне на всички"), "ca": ("Subscriu-te per 2,99 €", "Rebutja-ho tot"),
+    "cs": ("Předplatit za 2,99 €", "Odmítnout vše"), "da": ("Abonnér for 2,99 €", "Afvis alle"),
+    "de": ("Pur-Abo abschließen", "Alle ablehnen"), "el": ("Συνδρομή για 2,99 €", "Απόρριψη όλων"),
+    "en": ("Subscribe for 2.99 € a month", "Reject all"), "es": ("Suscríbete por 2,99 €", "Rechazar todo"),
+    "et": ("Telli 2,99 € eest", "Keeldu kõigist"), "fi": ("Tilaa 2,99 €/kk", "Hylkää kaikki"),
+    "fr": ("Abonnez-vous pour 2,99 €", "Tout refuser"), "ga": ("Liostáil ar 2.99 €", "Diúltaigh do gach ceann"),
+    "hr": ("Pretplatite se za 2,99 €", "Odbij sve"), "hu": ("Előfizetés havi 2,99 €-ért", "Összes elutasítása"),
+    "it": ("Abbonati a 2,99 €", "Rifiuta tutto"), "lt": ("Prenumeruoti už 2,99 €", "Atmesti visus"),
+    "lv": ("Abonēt par 2,99 €", "Noraidīt visus"), "mt": ("Abbona għal 2.99 €", "Irrifjuta kollox"),
+    "nl": ("Abonneer voor 2,99 €", "Alles weigeren"), "no": ("Abonner for 2,99 €", "Avvis alle"),
+    "pl": ("Subskrybuj za 2,99 €", "Odrzuć wszystkie"), "pt": ("Assine por 2,99 €", "Rejeitar tudo"),
+    "ro": ("Abonează-te pentru 2,99 €", "Respinge tot"), "sk": ("Predplatiť za 2,99 €", "Odmietnuť všetko"),
+    "sl": ("Naročite se za 2,99 €", "Zavrni vse"), "sv": ("Prenumerera för 2,99 €", "Avvisa alla"),
+}
+
 
 def _code_field(words: str) -> bool:
     return bool(P.CODE_FIELD.search(words)) and not P.NOT_A_CODE.search(words)
@@ -244,6 +261,7 @@ TABLES = {
     "code_field": (CODE_FIELD, _code_field),
     "identity_field": (IDENTITY_FIELD, lambda t: bool(P.IDENTITY_FIELD.search(t))),
     "necessary": (NECESSARY, lambda t: bool(P.NECESSARY.search(t))),
+    "paid_alternative": (PAID, lambda t: bool(P.PAID_ALTERNATIVE.search(t))),
 }
 CASES = [(concept, lang) for concept, (table, _) in TABLES.items() for lang in LANGUAGES]
 

@@ -17,7 +17,7 @@ PAID_ALTERNATIVE: dict[str, list[str]] = {
     "el": [r"εγγραφ\w* συνδρομ\w*", r"συνδρομ\w*", r"πληρω\w*", r"πληρωμή", r"χωρίς διαφημίσεις με"],
     "en": [r"subscribe", r"subscription", r"pay", r"pay for", r"paid plan", r"go ad-free", r"ad-free for",
            r"become a (?:member|subscriber)"],
-    "es": [r"suscrib\w*", r"suscripción", r"pagar", r"pago", r"sin anuncios por"],
+    "es": [r"suscr[ií]b\w*", r"suscripción", r"pagar", r"pago", r"sin anuncios por"],
     "et": [r"telli\w*", r"tellimus\w*", r"maksa\w*", r"reklaamivaba\w*"],
     "fi": [r"tilaa", r"tilaus\w*", r"maksa\w*", r"mainokseton\w*"],
     "fr": [r"s'abonner", r"abonnez-vous", r"abonnement\w*", r"payer", r"paiement", r"sans publicité pour"],
