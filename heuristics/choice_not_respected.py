@@ -42,7 +42,7 @@ from __future__ import annotations
 from auditor.aftermath.compare import Comparison, compare
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics.base import Checked, HeuristicMeta, TracePart, finding
+from heuristics.base import Checked, HeuristicMeta, NotApplicable, TracePart, finding
 
 META = HeuristicMeta(
     id="choice-not-respected",
@@ -110,7 +110,10 @@ def _facts(cmp: Comparison) -> tuple[list[str], dict, bool]:
 
 
 def check(trace: FlowTrace) -> list[Finding]:
-    facts, measured, tracking = _facts(compare(trace))
+    cmp = compare(trace)
+    if cmp.goal is None or not cmp.goal.captured:  # declared in META.requires; kept for direct callers
+        raise NotApplicable(TracePart.AFTERMATH.absent)
+    facts, measured, tracking = _facts(cmp)
     if not facts:
         return Checked(summary="after the refusal: no tracking cookie, no tracker request, no consent granted "
                                "in a TC string, and the prompt did not return on reload")
