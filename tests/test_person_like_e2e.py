@@ -51,6 +51,17 @@ def test_banner_whose_handlers_attach_late_is_audited(audit_fixture):
     assert result.report.friction <= 10 and not [f for f in result.report.findings if f.severity != "low"]
 
 
+def test_the_first_click_waits_for_the_pages_pending_short_timers(audit_fixture):
+    # tarteaucitron paints its banner, then attaches the handlers in a 500 ms timer that also changes the
+    # DOM: a click before it did nothing, and the timer's change passed for the click's effect.
+    result = audit_fixture("person/handlers-in-a-timer")
+    assert result.report.status == "complete", result.report.reason
+    assert result.trace.baseline.status == "complete", result.trace.baseline.reason
+    for path in (result.trace.goal, result.trace.baseline):
+        [step] = path.steps
+        assert not step.retried, step.retry_reason
+
+
 def test_a_dead_button_is_retried_then_reported_as_changing_nothing(tmp_path):
     flow = _site(tmp_path, '<p>We use cookies.</p><button class="btn">Reject all</button>',
                  "name: Dead button\nstart: index.html\ngoal: reject\n"

@@ -8,8 +8,9 @@ auditor's haste. So the driver asks this module to:
 - **settle** before it captures a page, until running finite animations and transitions have ended (at
   most ``ANIMATION_MAX_S``; infinite ones, spinners, are ignored), and before it acts on a page it has not
   acted on yet, until no request has been in flight and the DOM has not changed for ``QUIET_S`` (at most
-  ``SETTLE_MAX_S``; requests open longer than ``LONG_REQUEST_S``, streams and long polls, are ignored): a
-  library still building its banner has not attached its handlers yet. The quiet window runs while
+  ``SETTLE_MAX_S``; requests open longer than ``LONG_REQUEST_S``, streams and long polls, are ignored) and
+  no short timer of the page is pending: a library still building its banner, or waiting in a timer
+  before it attaches its handlers, is not ready for a click. The quiet window runs while
   the page is captured, and the capture is taken again if a request started or the DOM changed meanwhile,
   so a static page pays for the window once, not on top of its capture;
 - **click** and, when the click changed nothing at all (no DOM mutation in any frame or shadow root, no
@@ -42,7 +43,13 @@ _WAKE_S = 0.005  # a wait for the page to become quiet ends this long after the 
 # click that mutates nothing anywhere, and changes nothing else, did not reach the page's handlers.
 # The auditor's own traces are not counted: a <style> added or removed on its own (the snapshot's probe)
 # and the style attribute of text fields (Playwright hides their caret during a screenshot).
-WATCH_JS = """(() => { let n = 0, last = 0;
+# It also keeps the page's short timers (setTimeout of at most SHORT_TIMER_MS) that have not run yet: a
+# library that paints its banner and attaches the click handlers in a timer (tarteaucitron waits 500 ms)
+# leaves the DOM quiet while it is not ready, so the page is quiet only when no such timer is pending.
+# __consentAuditQuietMs is how long the page has been quiet (since its DOM last changed or a short timer
+# last ran), or minus the ms until its last pending short timer is due.
+SHORT_TIMER_MS = 1000
+WATCH_JS = """(() => { let n = 0, last = 0; const due = new Map();
   const ours = m => (m.type === 'childList' && [...m.addedNodes, ...m.removedNodes].every(x => x.nodeName === 'STYLE')) ||
     (m.type === 'attributes' && m.attributeName === 'style' && ['INPUT', 'TEXTAREA'].includes(m.target.nodeName));
   const observe = root => { try { new MutationObserver(r => { for (const m of r) if (!ours(m)) { n += 1; last = performance.now(); } }).observe(root,
@@ -51,14 +58,26 @@ WATCH_JS = """(() => { let n = 0, last = 0;
   try { const attach = Element.prototype.attachShadow;
         Element.prototype.attachShadow = function (...args) { const root = attach.apply(this, args);
           observe(root); return root; }; } catch (e) {}
+  try { const set = window.setTimeout, clear = window.clearTimeout;
+        const native = f => { try { Object.defineProperty(f, 'toString', {value: set.toString.bind(set)}); } catch (e) {} return f; };
+        window.setTimeout = native(function setTimeout(fn, ms, ...args) {
+          const wait = Number(ms) || 0;
+          if (typeof fn !== 'function' || wait > %(short)d) return set.call(window, fn, ms, ...args);
+          const id = set.call(window, function () { due.delete(id); last = Math.max(last, performance.now());
+                                                    return fn.apply(this, arguments); }, ms, ...args);
+          due.set(id, performance.now() + wait); return id; });
+        window.clearTimeout = native(function clearTimeout(id) { due.delete(id); return clear.call(window, id); }); }
+  catch (e) {}
   try { Object.defineProperty(window, '__consentAuditMutations', { get: () => n, configurable: false });
-        Object.defineProperty(window, '__consentAuditQuietMs', { get: () => performance.now() - last,
-                                                                  configurable: false }); }
-  catch (e) {} })();"""
+        Object.defineProperty(window, '__consentAuditQuietMs', { configurable: false, get: () => {
+          const now = performance.now(); let busy = 0;
+          for (const t of due.values()) busy = Math.max(busy, t - now, 1);
+          return busy ? -busy : now - last; } }); }
+  catch (e) {} })();""" % {"short": SHORT_TIMER_MS}
 MUTATIONS_JS = "() => window.__consentAuditMutations || 0"  # DOM changes so far (WATCH_JS)
-# How long ago (ms, the page's own clock) its DOM last changed (-1 where the watcher could not be
-# installed), and its DOM changes so far: one round trip for both.
-_DOM_QUIET_JS = f"""() => [typeof window.__consentAuditQuietMs === 'number' ? window.__consentAuditQuietMs : -1,
+# How long (ms, the page's own clock) the page has been quiet, negative while a short timer is pending
+# (null where the watcher could not be installed), and its DOM changes so far: one round trip for both.
+_DOM_QUIET_JS = f"""() => [typeof window.__consentAuditQuietMs === 'number' ? window.__consentAuditQuietMs : null,
   ({MUTATIONS_JS})()]"""
 
 # What a click could change in one document besides its DOM: cookies, storage, and checked states (a
@@ -134,14 +153,15 @@ def _mutations(page: Page) -> int | None:
 
 
 def _dom_quiet_s(page: Page, since_s: float) -> tuple[float, int | None]:
-    """How long ago (s) the page's DOM last changed (WATCH_JS, the page's own clock; without the watcher,
-    the time since ``since_s``, monotonic), and its DOM changes so far (as ``_mutations``); (0, None)
+    """How long (s) the page has been quiet (WATCH_JS, the page's own clock: since its DOM last changed or
+    a short timer last ran; negative, minus the time until it is due, while a short timer is pending;
+    without the watcher, the time since ``since_s``, monotonic), and its DOM changes so far (as ``_mutations``); (0, None)
     while the document is being replaced."""
     try:
         quiet_ms, mutations = page.evaluate(_DOM_QUIET_JS)
     except (PlaywrightError, TypeError, ValueError):
         return 0.0, None
-    if not isinstance(quiet_ms, (int, float)) or quiet_ms < 0:
+    if not isinstance(quiet_ms, (int, float)):
         return time.monotonic() - since_s, mutations
     return quiet_ms / 1000, mutations
 
