@@ -5,7 +5,8 @@
 
 The catalogue is generated, never edited by hand, so it cannot drift from the code: every heuristic's
 stable id (the anchor the reports' help links point at: ``docs/heuristics.md#<id>``), title, severity,
-EDPB category, provisions, what it measures, why it matters and what a fair design does come from its
+EDPB category, provisions, what it measures (and the figures its findings report, with their labels and
+units, from its declared evidence model), why it matters and what a fair design does come from its
 ``META``. Only the built-in heuristics (modules of the ``heuristics`` package) are listed: third-party
 ones installed through the ``consent_audit.heuristics`` entry point document themselves, and the file
 must not depend on what happens to be installed. The output is deterministic (sorted by id, no dates).
@@ -17,6 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from heuristics._evidence import SIDES, declared_figures
 from heuristics.base import Heuristic, TracePart
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "heuristics.md"
@@ -36,6 +38,19 @@ def _cell(text: str) -> str:
 
 def _module_path(h: Heuristic) -> str:
     return h.check.__module__.replace(".", "/") + ".py"
+
+
+def _figures(h: Heuristic) -> list[str]:
+    """The "Measured figures" table: each field of the finding's ``measured`` object, label and unit."""
+    if h.meta.evidence is None:
+        return ["", "### Measured figures", "", "Not declared."]
+    lines = ["", "### Measured figures", "",
+             "The keys of a finding's `measured` object (`[]`: a list of such objects), as the reports label them.",
+             "", "| key | label | unit | compared |", "|---|---|---|---|"]
+    for f in declared_figures(h.meta.evidence):
+        side = SIDES[f.side].lower() if f.side else "-"
+        lines.append(f"| `{f.key}` | {_cell(f.label)} | {_cell(f.unit) or '-'} | {side} |")
+    return lines
 
 
 def render(heuristics: list[Heuristic]) -> str:
@@ -98,6 +113,7 @@ def render(heuristics: list[Heuristic]) -> str:
             "### What it measures",
             "",
             " ".join(m.measures.split()),
+            *_figures(h),
             "",
             "### Why it matters",
             "",

@@ -24,11 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auditor.trace import Element, FlowTrace, Snapshot, StepTrace
+from heuristics._evidence import Evidence, figure
 from heuristics._words import (
     affordance,
     click_steps,
     first_choice_pair,
     is_accept,
+    label,
     page,
     same_control,
 )
@@ -192,21 +194,54 @@ def _ratio(accept: float | None, optout: float | None) -> float | None:
     return round(accept / optout, 2)
 
 
-def compare(optout: Element, accept: Element) -> dict:
-    """Ratios accept / opt-out per dimension, and the dimensions on which the opt-out is weaker.
+class Ratios(Evidence):
+    """Accept / refusal on each measured dimension: above 1 the refusal control is the weaker one."""
+
+    area: float | None = figure("Area, beyond what a longer label explains", "×")
+    contrast: float | None = figure("Text contrast", "×")
+    font_weight: float | None = figure("Font weight", "×")
+    font_size: float | None = figure("Font size", "×")
+
+
+class Salience(Evidence):
+    """The one accept-vs-refusal comparison, as figures: each dimension of the two controls side by side,
+    the ratios, and the dimensions on which the refusal is weaker (visual-asymmetry reports it whole)."""
+
+    opt_out_label: str = figure("Label", compare="label", side="refusal")
+    accept_label: str = figure("Label", compare="label", side="accept")
+    opt_out_area: float | None = figure("Area", "px²", compare="area", side="refusal")
+    accept_area: float | None = figure("Area", "px²", compare="area", side="accept")
+    opt_out_contrast: float | None = figure("Text contrast", ":1", compare="contrast", side="refusal")
+    accept_contrast: float | None = figure("Text contrast", ":1", compare="contrast", side="accept")
+    opt_out_style: str = figure("Look", compare="style", side="refusal")
+    accept_style: str = figure("Look", compare="style", side="accept")
+    opt_out_font_weight: int = figure("Font weight (CSS)", compare="font_weight", side="refusal")
+    accept_font_weight: int = figure("Font weight (CSS)", compare="font_weight", side="accept")
+    opt_out_font_size: float = figure("Font size", "px", compare="font_size", side="refusal")
+    accept_font_size: float = figure("Font size", "px", compare="font_size", side="accept")
+    ratios: Ratios = figure("Accept control against refusal control")
+    weaker: list[str] = figure("Dimensions on which the refusal is weaker")
+    accept_first: bool | None = figure("Accept control comes first (higher, or left on the same line)")
+
+
+def _area(el: Element) -> float | None:
+    return round(el.box.area, 1) if el.box is not None else None
+
+
+def compare(optout: Element, accept: Element) -> Salience:
+    """The two controls side by side, the ratios accept / opt-out per dimension, and the dimensions on
+    which the opt-out is weaker.
 
     ``weaker`` lists area, style, contrast, font_weight and font_size when they are weaker, then
     ``position`` (accept first) when at least one other is: accept-first alone is common in fair designs.
     """
-    a_area = accept.box.area if accept.box else None
-    o_area = optout.box.area if optout.box else None
-    ratios = {
-        "area": area_ratio(accept, optout),
-        "contrast": _ratio(accept.contrast, optout.contrast),
-        "font_weight": _ratio(accept.font_weight, optout.font_weight),
-        "font_size": _ratio(accept.font_size, optout.font_size),
-    }
-    weaker = [k for k, v in ratios.items() if v is not None and v >= WEAKER_RATIO]
+    ratios = Ratios(
+        area=area_ratio(accept, optout),
+        contrast=_ratio(accept.contrast, optout.contrast),
+        font_weight=_ratio(accept.font_weight, optout.font_weight),
+        font_size=_ratio(accept.font_size, optout.font_size),
+    )
+    weaker = [k for k, v in ratios.model_dump().items() if v is not None and v >= WEAKER_RATIO]
     if style_level(accept) > style_level(optout):
         weaker.insert(1 if "area" in weaker else 0, "style")
     accept_first = None
@@ -215,10 +250,11 @@ def compare(optout: Element, accept: Element) -> dict:
         accept_first = dy < -4 or (abs(dy) <= 4 and accept.box.x < optout.box.x)
     if accept_first and weaker:
         weaker.append("position")
-    return {"ratios": ratios, "weaker": weaker, "accept_first": accept_first,
-            "style": {"accept": STYLE_NAME[style_level(accept)], "opt_out": STYLE_NAME[style_level(optout)]},
-            "area_px2": {"accept": round(a_area, 1) if a_area else a_area,
-                         "opt_out": round(o_area, 1) if o_area else o_area},
-            "contrast": {"accept": accept.contrast, "opt_out": optout.contrast},
-            "font_weight": {"accept": accept.font_weight, "opt_out": optout.font_weight},
-            "font_size": {"accept": accept.font_size, "opt_out": optout.font_size}}
+    return Salience(
+        opt_out_label=label(optout), accept_label=label(accept),
+        opt_out_area=_area(optout), accept_area=_area(accept),
+        opt_out_contrast=optout.contrast, accept_contrast=accept.contrast,
+        opt_out_style=STYLE_NAME[style_level(optout)], accept_style=STYLE_NAME[style_level(accept)],
+        opt_out_font_weight=optout.font_weight, accept_font_weight=accept.font_weight,
+        opt_out_font_size=optout.font_size, accept_font_size=accept.font_size,
+        ratios=ratios, weaker=weaker, accept_first=accept_first)

@@ -54,7 +54,23 @@ from heuristics._words import (
     sentence_around,
     short,
 )
-from heuristics.base import HeuristicMeta, TracePart, finding
+from heuristics.base import Evidence, HeuristicMeta, TracePart, figure, finding
+
+
+class Measured(Evidence):
+    """One of three findings (``kind``), each with its own figures: the unnamed choice's first page, the
+    hedged sentences, or the double negatives, quoted."""
+
+    kind: str = figure("Finding")
+    first_page_words: int = figure("Length of the first page", "words")
+    first_control: str = figure("First control the path clicks")
+    url: str = figure("Page")
+    hedge_kind: str = figure("Strongest hedge")
+    conditional: list[str] = figure("Conditional outcomes, quoted")
+    generic: list[str] = figure("Generic hedges, quoted")
+    steps: list[int] = figure("Steps where the hedges appear")
+    sentences: list[str] = figure("Double negatives, quoted")
+
 
 META = HeuristicMeta(
     id="ambiguous-wording",
@@ -72,6 +88,7 @@ META = HeuristicMeta(
     "you object, we will not use your posts'), and word options so only one reading is possible.",
     tags=("wording", "left-in-the-dark"),
     requires=(TracePart.PAGES,),
+    evidence=Measured,
 )
 
 
@@ -129,8 +146,8 @@ def check(trace: FlowTrace) -> list[Finding]:
                         f'control; the path goes on through "{label(first.target_element)}". The person is not '
                         "told there is anything to decide."),
                 path="goal", step=first.number, element=first.target,
-                measured={"kind": "unnamed-choice", "first_page_words": len(snap.text.split()),
-                          "first_control": label(first.target_element), "url": snap.url}))
+                measured=Measured(kind="unnamed-choice", first_page_words=len(snap.text.split()),
+                                  first_control=label(first.target_element), url=snap.url)))
     # 2. Hedged outcomes; 3. double negatives.
     seen: set[str] = set()
     strong: list[tuple[int | None, str]] = []
@@ -154,13 +171,14 @@ def check(trace: FlowTrace) -> list[Finding]:
         findings.append(finding(
             META, severity="medium" if strong else "low", title=title, detail=detail, path="goal",
             step=hedges[0][0],
-            measured={"kind": "hedged-outcome", "hedge_kind": kind, "conditional": [s for _, s in strong],
-                      "generic": [s for _, s in weak], "steps": sorted({n for n, _ in hedges if n is not None})}))
+            measured=Measured(kind="hedged-outcome", hedge_kind=kind, conditional=[s for _, s in strong],
+                              generic=[s for _, s in weak],
+                              steps=sorted({n for n, _ in hedges if n is not None}))))
     if double:
         quoted = " / ".join(f'"{short(s, 160)}"' for _, s in double[:3])
         findings.append(finding(
             META, severity="medium", title=f'A double negative: "{short(double[0][1], 70)}"',
             detail=f"The wording makes the person work out which state means no: {quoted}.",
             path="goal", step=double[0][0],
-            measured={"kind": "double-negative", "sentences": [s for _, s in double]}))
+            measured=Measured(kind="double-negative", sentences=[s for _, s in double])))
     return findings

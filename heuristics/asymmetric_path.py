@@ -33,9 +33,38 @@ from auditor.measure.effort import path_effort
 from auditor.trace import FlowTrace
 from auditor.words.wording import goal_gerund, plural
 from heuristics._paths import path_counts
-from heuristics.base import Checked, HeuristicMeta, TracePart, finding
+from heuristics.base import Checked, Evidence, HeuristicMeta, TracePart, figure, finding
 
 HIGH_RATIO = 3.0
+
+
+class Measured(Evidence):
+    """Each of heuristics/_paths.py's counts for both paths, side by side."""
+
+    goal_actions: int = figure("Actions (clicks, fields filled, key presses)", "actions",
+                               compare="actions", side="goal")
+    baseline_actions: int = figure("Actions (clicks, fields filled, key presses)", "actions",
+                                   compare="actions", side="baseline")
+    goal_clicks: int = figure("Clicks", "clicks", compare="clicks", side="goal")
+    baseline_clicks: int = figure("Clicks", "clicks", compare="clicks", side="baseline")
+    goal_fills: int = figure("Fields filled", compare="fills", side="goal")
+    baseline_fills: int = figure("Fields filled", compare="fills", side="baseline")
+    goal_presses: int = figure("Key presses", compare="presses", side="goal")
+    baseline_presses: int = figure("Key presses", compare="presses", side="baseline")
+    goal_typed_chars: int = figure("Typed characters", "characters", compare="typed_chars", side="goal")
+    baseline_typed_chars: int = figure("Typed characters", "characters", compare="typed_chars", side="baseline")
+    goal_steps: int = figure("Steps", "steps", compare="steps", side="goal")
+    baseline_steps: int = figure("Steps", "steps", compare="steps", side="baseline")
+    goal_page_loads: int = figure("Page loads", "page loads", compare="page_loads", side="goal")
+    baseline_page_loads: int = figure("Page loads", "page loads", compare="page_loads", side="baseline")
+    goal_dialogs: int = figure("Dialogs answered", compare="dialogs", side="goal")
+    baseline_dialogs: int = figure("Dialogs answered", compare="dialogs", side="baseline")
+    goal_seconds: float = figure("Estimated time", "s", compare="seconds", side="goal")
+    baseline_seconds: float = figure("Estimated time", "s", compare="seconds", side="baseline")
+    action_ratio: float | None = figure("Goal actions per baseline action (none when the baseline needs none)", "×")
+    more: list[str] = figure("What the goal path needs more of")
+    typing_only_on_goal: bool = figure("Only the goal path asks to type")
+    goal_complete: bool = figure("Goal path finished")
 
 META = HeuristicMeta(
     id="asymmetric-path",
@@ -52,6 +81,7 @@ META = HeuristicMeta(
     "'Reject all' next to 'Accept all'.",
     tags=("obstruction", "asymmetry", "effort"),
     requires=(TracePart.GOAL_STEPS, TracePart.BASELINE),
+    evidence=Measured,
 )
 
 

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable, Iterable, Literal
 
+from pydantic import ValidationError
+
 from auditor.findings import Finding, Severity
 from auditor.trace import FlowTrace
+from heuristics._evidence import Evidence, figure  # noqa: F401  (figure: re-exported for heuristics)
 from heuristics._words import first_choice_pair
 
 Check = Callable[[FlowTrace], list[Finding]]
@@ -131,6 +134,7 @@ class HeuristicMeta:
     tags: tuple[str, ...] = field(default_factory=tuple)
     weight: float = 1.0  # multiplies the severity's points in the friction score
     requires: tuple[TracePart, ...] = ()  # parts of the trace without which there is nothing to check
+    evidence: type[Evidence] | None = None  # the figures its findings measure (heuristics/_evidence.py)
 
     @property
     def help_url(self) -> str:
@@ -178,8 +182,34 @@ class Outcome:
     missing: tuple[str, ...] = ()
 
 
-def finding(meta: HeuristicMeta, **kwargs) -> Finding:
-    """A finding pre-filled with the heuristic's id, default severity and fair-design fix."""
+def finding(meta: HeuristicMeta, *, measured: Evidence | dict | None = None, **kwargs) -> Finding:
+    """A finding pre-filled with the heuristic's id, default severity and fair-design fix.
+
+    ``measured`` (a ``Measured`` instance or a dict) is validated against the heuristic's declared
+    ``evidence`` model: a field the model does not declare, or a value of the wrong type, raises
+    ``ValueError`` naming the heuristic and the field, so evidence can never silently drift from its
+    declaration. The finding keeps the JSON dump of the figures that were given (a dict, so report.json,
+    the run store and older runs read the same)."""
     kwargs.setdefault("severity", meta.severity)
     kwargs.setdefault("fix", meta.fix)
-    return Finding(heuristic=meta.id, **kwargs)
+    return Finding(heuristic=meta.id, measured=_validated(meta, measured), **kwargs)
+
+
+def _validated(meta: HeuristicMeta, measured: Evidence | dict | None) -> dict:
+    if measured is None:
+        return {}
+    model = meta.evidence
+    if model is None:  # a plugin that declares no evidence: kept as given
+        return measured.model_dump(mode="json", exclude_unset=True) if isinstance(measured, Evidence) \
+            else dict(measured)
+    if isinstance(measured, Evidence) and not isinstance(measured, model):
+        raise TypeError(f"heuristic {meta.id!r}: measured is a {type(measured).__name__}, "
+                         f"not its declared {model.__name__}")
+    try:
+        typed = measured if isinstance(measured, model) else model.model_validate(measured)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(root)'}: "
+                             f"{'not a declared field' if e['type'] == 'extra_forbidden' else e['msg']}"
+                             for e in exc.errors())
+        raise ValueError(f"heuristic {meta.id!r}: measured does not match {model.__name__}: {problems}") from None
+    return typed.model_dump(mode="json", exclude_unset=True)

@@ -42,7 +42,18 @@ from __future__ import annotations
 from auditor.aftermath.compare import Comparison, compare
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
-from heuristics.base import Checked, HeuristicMeta, NotApplicable, TracePart, finding
+from heuristics.base import Checked, Evidence, HeuristicMeta, NotApplicable, TracePart, figure, finding
+
+
+class Measured(Evidence):
+    tracking_cookies: list[str] = figure("Tracking cookies after the refusal")
+    tracker_requests: list[str] = figure("Requests to trackers after the refusal")
+    same_consent_as_accepting: list[str] = figure("Consent records identical to those after accepting")
+    tc_purposes_consent: list[int] = figure("TC string: purposes with consent")
+    tc_purposes_legitimate_interest: list[int] = figure("TC string: purposes claimed as legitimate interest")
+    tc_vendors_consent: list[int] = figure("TC string: vendors with consent")
+    prompt_returned: bool = figure("Prompt shown again after a reload")
+
 
 META = HeuristicMeta(
     id="choice-not-respected",
@@ -59,6 +70,7 @@ META = HeuristicMeta(
     "store a refusal that says so, and do not ask again on the next visit.",
     tags=("after-the-choice", "tracking", "tcf"),
     requires=(TracePart.AFTERMATH,),
+    evidence=Measured,
 )
 
 MAX_LISTED = 10

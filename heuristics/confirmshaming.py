@@ -33,9 +33,18 @@ from auditor.findings import Finding
 from auditor.trace import FlowTrace
 from auditor.words.phrases import SHAMING
 from heuristics._words import label, short
-from heuristics.base import HeuristicMeta, TracePart, finding
+from heuristics.base import Evidence, HeuristicMeta, TracePart, figure, finding
 
 NEAR_CHARS = 300
+
+class Measured(Evidence):
+    """The new guilt or loss wording met at one step: ``where[i]`` says where ``phrases[i]`` was."""
+
+    phrases: list[str] = figure("Guilt or loss wording, quoted")
+    where: list[str] = figure("Where each was (label, near the control, dialog)")
+    in_label: bool = figure("On the control the person must click")
+    dialogs: list[str] = figure("Dialogs raised at this step, quoted")
+
 
 META = HeuristicMeta(
     id="confirmshaming",
@@ -52,6 +61,7 @@ META = HeuristicMeta(
     "without a guilt-tripping confirmation.",
     tags=("emotional-steering", "confirmshaming", "wording"),
     requires=(TracePart.GOAL_STEPS,),
+    evidence=Measured,
 )
 
 
@@ -99,8 +109,8 @@ def check(trace: FlowTrace) -> list[Finding]:
             msgs = "; ".join(f'"{short(d.message, 100)}"' for d in step.dialogs)
             detail += f" Dialog{'s' if len(step.dialogs) > 1 else ''} raised: {msgs}."
         title = f'Saying no is framed with guilt or loss: "{short(new[0][1], 60)}"'
-        measured = {"phrases": [p for _, p in new], "where": [w for w, _ in new],
-                    "in_label": in_label, "dialogs": [short(d.message, 200) for d in step.dialogs]}
+        measured = Measured(phrases=[p for _, p in new], where=[w for w, _ in new], in_label=in_label,
+                            dialogs=[short(d.message, 200) for d in step.dialogs])
         findings.append(finding(META, severity=severity, title=title, detail=detail, path="goal",
                                 step=step.number, element=step.target if el is not None else None,
                                 measured=measured))

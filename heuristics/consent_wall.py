@@ -54,11 +54,30 @@ from heuristics._words import (
     label,
     same_control,
 )
-from heuristics.base import Checked, HeuristicMeta, TracePart, finding
+from heuristics.base import Checked, Evidence, HeuristicMeta, TracePart, figure, finding
 
 MIN_COVERED = 2
 MIN_COVERED_SHARE = 0.5
 BACKDROP_MARGIN_PX = 120  # a covered control this far above or below the layer's controls: not the notice itself
+
+
+class Thresholds(Evidence):
+    min_covered: int = figure("Fires from covered controls")
+    min_covered_share: float = figure("Fires from a covered share of", "fraction")
+    backdrop_margin_px: int = figure("Backdrop: a covered control at least this far from the layer", "px")
+
+
+class Measured(Evidence):
+    detected_by: str = figure("Detected by (covered-share or backdrop)")
+    covered: int = figure("Page controls covered")
+    first_screen_controls: int = figure("Page controls on the first screen")
+    covered_share: float = figure("Share of page controls covered", "fraction")
+    covered_span_of_viewport: float = figure("Viewport spanned by the covered controls and the layer", "fraction")
+    layer_controls: list[str] = figure("Controls on the layer")
+    accept_like: list[str] = figure("Accept-like controls on the layer")
+    paid_alternative: list[str] = figure("Paid alternatives on the layer")
+    covered_examples: list[str] = figure("Covered controls (examples)")
+    thresholds: Thresholds = figure("Thresholds")
 
 META = HeuristicMeta(
     id="consent-wall",
@@ -76,6 +95,7 @@ META = HeuristicMeta(
     "all', with the same weight. A paid option may stand beside a free refusal, not replace it.",
     tags=("forced-action", "consent-wall"),
     requires=(TracePart.FIRST_LAYER,),
+    evidence=Measured,
 )
 
 

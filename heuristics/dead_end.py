@@ -50,10 +50,65 @@ from heuristics._words import (
     scan_text,
     short,
 )
-from heuristics.base import HeuristicMeta, finding
+from heuristics.base import Evidence, HeuristicMeta, figure, finding
 
 PROMPT_BACK_SHARE = 0.8  # this share of the first page's sentences visible again = the prompt is back
 PROMPT_GONE_SHARE = 0.5
+
+
+class ErrorPage(Evidence):
+    step: int = figure("Step")
+    url: str = figure("Page")
+    control: str = figure("Control followed")
+    says: str = figure("Error text")
+    empty: bool = figure("Blank page")
+    title: str = figure("Page title")
+
+
+class Reprompt(Evidence):
+    share_of_first_page_sentences_back: float = figure("First page's sentences visible again", "fraction")
+    prompt_control: str = figure("Prompt control visible again")
+    left_in_between: bool = figure("The prompt left in between")
+    url: str = figure("Page")
+
+
+class LoopBack(Evidence):
+    step: int = figure("Step")
+    back_to_step: int = figure("Back to the page of step")
+    url: str = figure("Page")
+    control: str = figure("Control clicked")
+
+
+class Loops(Evidence):
+    loops: list[LoopBack] = figure("Clicks leading back to an earlier page")
+
+
+class SearchBudget(Evidence):
+    max_depth: int = figure("Deepest", "clicks")
+    max_actions: int = figure("Most", "actions")
+    max_seconds: float = figure("Longest", "s")
+
+
+class NoWayOut(Evidence):
+    tried: list[str] = figure("Paths tried")
+    states_visited: int = figure("States visited")
+    actions_spent: int = figure("Clicks spent", "clicks")
+    budget: SearchBudget = figure("Search budget")
+
+
+class Unreachable(Evidence):
+    steps_run: int = figure("Steps run", "steps")
+    last_click_changed_nothing: bool = figure("Last click changed nothing visible")
+    reason: str = figure("Why the goal was not reached")
+
+
+class Measured(Evidence):
+    kinds: list[str] = figure("Signals (error-page, re-prompt, loop, no-way-out, unreachable)")
+    error_page: ErrorPage = figure("Error page")
+    re_prompt: Reprompt = figure("Prompt back after the goal")
+    loop: Loops = figure("Loop")
+    no_way_out: NoWayOut = figure("No way out found")
+    unreachable: Unreachable = figure("Goal never reached")
 
 META = HeuristicMeta(
     id="dead-end",
@@ -69,6 +124,7 @@ META = HeuristicMeta(
     fix="Make every control that says it leads to the choice lead there, and make the choice take effect and "
     "stay in effect: no prompt coming back, no settings forgotten.",
     tags=("obstruction", "dead-end", "misleading-action"),
+    evidence=Measured,
 )
 
 _ERROR = re.compile(

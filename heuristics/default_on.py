@@ -35,7 +35,18 @@ import re
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace
 from heuristics._words import CONSENTING_OPTION, NECESSARY, is_refuse, page, short
-from heuristics.base import HeuristicMeta, TracePart, finding
+from heuristics.base import Evidence, HeuristicMeta, TracePart, figure, finding
+
+
+class Measured(Evidence):
+    url: str = figure("Page")
+    on_by_default: int = figure("Options on by default")
+    pre_ticked_boxes: int = figure("Pre-ticked boxes or switches")
+    preselected_radios: int = figure("Pre-selected consenting options")
+    toggles_seen: int = figure("Toggles on the page")
+    essential_on_not_counted: int = figure("On but essential or locked (not counted)")
+    labels: list[str] = figure("Options on by default (labels)")
+
 
 META = HeuristicMeta(
     id="default-on",
@@ -53,6 +64,7 @@ META = HeuristicMeta(
     "labelled as such and not switchable.",
     tags=("preselection", "default"),
     requires=(TracePart.TOGGLES,),
+    evidence=Measured,
 )
 
 _TOGGLE_ROLES = {"checkbox", "switch"}

@@ -41,7 +41,39 @@ from auditor.findings import Finding
 from auditor.trace import FlowTrace, StepTrace
 from auditor.words.wording import goal_gerund
 from heuristics._words import label, page, scan_text, sentence_around, short
-from heuristics.base import Checked, HeuristicMeta, TracePart, finding
+from heuristics.base import Checked, Evidence, HeuristicMeta, TracePart, figure, finding
+
+
+class Wait(Evidence):
+    step: int = figure("Step")
+    kind: str = figure("Kind of wait")
+    ms: float = figure("Waited", "ms")
+    control: str = figure("Control")
+
+
+class Countdown(Evidence):
+    step: int = figure("Step")
+    wording: str = figure("Wording")
+
+
+class Interstitial(Evidence):
+    step: int = figure("Step")
+    url: str = figure("Page")
+    control: str = figure("Only control used")
+
+
+class Thresholds(Evidence):
+    high_wait_ms: int = figure("High from", "ms")
+    medium_wait_ms: int = figure("Medium from", "ms")
+    late_find_ms: int = figure("A control counts as late after", "ms")
+
+
+class Measured(Evidence):
+    total_wait_ms: float = figure("Forced waiting in total", "ms")
+    waits: list[Wait] = figure("Waits")
+    countdowns: list[Countdown] = figure("Countdowns")
+    interstitials: list[Interstitial] = figure("'Continue'-only pages")
+    thresholds: Thresholds = figure("Thresholds")
 
 HIGH_WAIT_MS = 10_000
 MEDIUM_WAIT_MS = 2_000
@@ -63,6 +95,7 @@ META = HeuristicMeta(
     "without countdowns or 'please wait' pages.",
     tags=("obstruction", "delay", "effort"),
     requires=(TracePart.GOAL_STEPS,),
+    evidence=Measured,
 )
 
 COUNTDOWN = re.compile(

@@ -38,7 +38,7 @@ import re
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, Snapshot
 from heuristics._words import page
-from heuristics.base import HeuristicMeta, TracePart, finding
+from heuristics.base import Evidence, HeuristicMeta, TracePart, figure, finding
 
 TEXT_INPUT_MIN_LENGTH = 10  # a text input demanding this many characters is asking for prose
 
@@ -49,6 +49,21 @@ _JUSTIFY = re.compile(
     re.I,
 )
 _TEXT_TYPES = {None, "", "text"}
+
+class Measured(Evidence):
+    """One free-text field as the page declared it, and what the flow had to type into it."""
+
+    label: str = figure("Field label")
+    url: str = figure("Page")
+    tag: str = figure("HTML element")
+    type: str | None = figure("Input type")
+    required: bool = figure("Marked required by the page")
+    minlength: int | None = figure("Minimum length demanded", "characters")
+    maxlength: int | None = figure("Maximum length allowed", "characters")
+    typed_chars: int = figure("Typed by the flow", "characters")
+    filled_by_flow: bool = figure("Filled by the flow to reach the goal")
+    asks_justification: bool = figure("Label asks for a reason")
+
 
 META = HeuristicMeta(
     id="free-text-justification",
@@ -66,6 +81,7 @@ META = HeuristicMeta(
     "the form submit without it.",
     tags=("obstruction", "forced-action", "effort"),
     requires=(TracePart.FORM,),
+    evidence=Measured,
 )
 
 
@@ -164,17 +180,8 @@ def _finding(el: Element, url: str, step_no: int | None, index: int | None, type
         title = f"The form asks for a written reason: {shown}"
     else:
         title = f"The path types {typed} characters into a free-text box: {shown}"
-    measured = {
-        "label": label,
-        "url": url,
-        "tag": el.tag,
-        "type": el.type,
-        "required": el.required,
-        "minlength": el.minlength,
-        "maxlength": el.maxlength,
-        "typed_chars": typed,
-        "filled_by_flow": was_filled,
-        "asks_justification": asks,
-    }
+    measured = Measured(label=label, url=url, tag=el.tag, type=el.type, required=el.required,
+                        minlength=el.minlength, maxlength=el.maxlength, typed_chars=typed,
+                        filled_by_flow=was_filled, asks_justification=asks)
     return finding(META, severity=severity, title=title, detail=detail, path="goal", step=step_no,
                    element=index, measured=measured)

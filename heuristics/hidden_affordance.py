@@ -77,7 +77,7 @@ from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, StepTrace
 from heuristics._salience import Rival, area_ratio, is_consent_control, rival
 from heuristics._words import affordance, page, same_control
-from heuristics.base import HeuristicMeta, TracePart, finding
+from heuristics.base import Evidence, HeuristicMeta, TracePart, figure, finding
 
 MIN_CONTRAST = 4.5  # WCAG 2 AA, normal text
 STRONG_CONTRAST = 3.0  # below even the large-text minimum
@@ -93,6 +93,44 @@ BASELINE_AREA_RATIO = 2.0
 PARTLY_COVERED = 0.2  # share of the control's sample points under another element (snapshot.js)
 STRONG_PARTLY_COVERED = 0.3  # a third of a short label is words a person cannot read
 HIGH_SIGNALS = 3
+
+
+class Measured(Evidence):
+    """The control the goal path clicks as the page drew it, beside its rival where both were measured
+    (the accept-side figures are the rival's: heuristics/_salience.py), and the signals it showed."""
+
+    label: str = figure("Label", compare="label", side="refusal")
+    baseline_label: str = figure("Label", compare="label", side="accept")
+    area: float | None = figure("Area", "px²", compare="area", side="refusal")
+    baseline_area: float | None = figure("Area", "px²", compare="area", side="accept")
+    area_ratio: float = figure("How many times larger the accept control is, beyond a longer label", "×")
+    appeared_after_s: float | None = figure("Appeared after the page was ready", "s",
+                                            compare="appeared", side="refusal")
+    baseline_appeared_after_s: float = figure("Appeared after the page was ready", "s",
+                                              compare="appeared", side="accept")
+    delayed: bool = figure("Appeared late, after the opposite choice")
+    contrast: float | None = figure("Text contrast (WCAG 2)", ":1")
+    font_size: float = figure("Font size", "px")
+    has_fill: bool = figure("Has a filled background")
+    has_border: bool = figure("Has a border")
+    in_prose: bool = figure("Inside running text")
+    in_viewport: bool = figure("In the first screen, without scrolling")
+    below_fold_px: float = figure("Distance below the first screen", "px")
+    below_fold_screens: float | None = figure("Distance below the first screen, in screen heights")
+    opacity: float = figure("Opacity (1 is fully opaque)")
+    covered: bool = figure("Another element lies on its centre")
+    covered_fraction: float | None = figure("Share of it under another element", "fraction")
+    in_closed_details: bool = figure("Inside a collapsed section, or opens one that hides the way out")
+    folded_control: str = figure("Control folded in the collapsed section")
+    folded_step: int = figure("Step that clicks the folded control")
+    in_shadow: bool = figure("Inside a shadow DOM")
+    in_iframe: bool = figure("Inside an iframe")
+    vague_label: bool = figure("Label announces information, not a choice")
+    signals: list[str] = figure("Signals")
+    strong_signals: list[str] = figure("Strong signals (one is enough to fire)")
+    signal_count: int = figure("Signals counted")
+
+
 META = HeuristicMeta(
     id="hidden-affordance",
     title="The way out is a small, faint link hidden in the text",
@@ -111,6 +149,7 @@ META = HeuristicMeta(
     "screen, with contrast of at least 4.5:1 and text of at least 14 px.",
     tags=("visual-interference", "false-hierarchy"),
     requires=(TracePart.GOAL_CLICKS,),
+    evidence=Measured,
 )
 
 

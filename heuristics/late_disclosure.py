@@ -29,10 +29,23 @@ from auditor.findings import Finding
 from auditor.trace import FlowTrace
 from auditor.words.phrases import ANY_DATA_KIND, DATA_KIND_PHRASES, data_kind
 from heuristics._words import first_snapshot, scan_text
-from heuristics.base import HeuristicMeta, TracePart, finding
+from heuristics.base import Evidence, HeuristicMeta, TracePart, figure, finding
 
 MIN_NEW_KINDS = 2
 MAX_KINDS_IN_NOTICE = 1
+
+class Thresholds(Evidence):
+    min_new_kinds: int = figure("Fires from this many kinds named only later")
+    max_kinds_in_notice: int = figure("Fires while the notice names at most this many kinds")
+
+
+class Measured(Evidence):
+    kinds_in_notice: list[str] = figure("Kinds of data the notice names")
+    kinds_named_later: list[str] = figure("Kinds of data named only on later pages")
+    first_named_at_step: dict[str, int | None] = figure(
+        "Step where each kind is first named (none: the last page)")
+    thresholds: Thresholds = figure("Thresholds")
+
 
 META = HeuristicMeta(
     id="late-disclosure",
@@ -49,6 +62,7 @@ META = HeuristicMeta(
     fix="Say in the notice itself which data will be used for what, before asking for the choice.",
     tags=("left-in-the-dark", "information"),
     requires=(TracePart.FIRST_LAYER,),
+    evidence=Measured,
 )
 
 KINDS = tuple(DATA_KIND_PHRASES)  # posts, photos, comments...: see auditor/words/phrases/data_kinds.py
@@ -91,9 +105,9 @@ def check(trace: FlowTrace) -> list[Finding]:
     detail = (f"The notice (step {step1.number}) names {len(in_notice)} kind(s) of data ({notice}); the goal "
               f"path's later pages name {len(new)} more, first at {where}: {named}. A person who stops at the "
               "notice never learns which of their data is concerned.")
-    measured = {"kinds_in_notice": sorted(in_notice), "kinds_named_later": sorted(new),
-                "first_named_at_step": {k: s for k, (s, _) in new.items()},
-                "thresholds": {"min_new_kinds": MIN_NEW_KINDS, "max_kinds_in_notice": MAX_KINDS_IN_NOTICE}}
+    measured = Measured(kinds_in_notice=sorted(in_notice), kinds_named_later=sorted(new),
+                        first_named_at_step={k: s for k, (s, _) in new.items()},
+                        thresholds=Thresholds(min_new_kinds=MIN_NEW_KINDS, max_kinds_in_notice=MAX_KINDS_IN_NOTICE))
     few = ", ".join(list(new)[:3]) + (", ..." if len(new) > 3 else "")
     return [finding(META, title=f"Which data is used ({few}) is told only at {where}", detail=detail,
                     path="goal", step=first_step, measured=measured)]

@@ -26,9 +26,15 @@ from __future__ import annotations
 from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace
 from heuristics._words import affordance, click_steps, label, same_control
-from heuristics.base import HeuristicMeta, TracePart, finding
+from heuristics.base import Evidence, HeuristicMeta, TracePart, figure, finding
 
 MAX_PART_WORDS = 2  # "Accept selected" -> "Accept"; longer parts are the whole label's business
+
+class Measured(Evidence):
+    label: str = figure("Label of the control clicked to refuse")
+    accepting_words: str = figure("Words that read as acceptance")
+    goal: str = figure("What the click is for (the flow's goal)")
+
 
 META = HeuristicMeta(
     id="misleading-action-label",
@@ -45,6 +51,7 @@ META = HeuristicMeta(
     "offer 'Reject all' beside it.",
     tags=("conflicting-information", "wording"),
     requires=(TracePart.GOAL_CLICKS,),
+    evidence=Measured,
 )
 
 
@@ -89,5 +96,5 @@ def check(trace: FlowTrace) -> list[Finding]:
                   + ", the opposite of what the click does. A person cannot tell whether the switches or "
                   "the button decide.")
         out.append(finding(META, title=title, detail=detail, path="goal", step=step.number, element=step.target,
-                           measured={"label": name, "accepting_words": words, "goal": trace.flow.goal}))
+                           measured=Measured(label=name, accepting_words=words, goal=trace.flow.goal)))
     return out

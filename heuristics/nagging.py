@@ -32,7 +32,15 @@ from auditor.findings import Finding
 from auditor.trace import FlowTrace
 from auditor.words.wording import plural
 from heuristics._words import click_steps, label, scan_text, short
-from heuristics.base import Checked, HeuristicMeta, TracePart, finding
+from heuristics.base import Checked, Evidence, HeuristicMeta, TracePart, figure, finding
+
+
+class Measured(Evidence):
+    times_asked: int = figure("Times asked")
+    repeated_dialogs: dict[str, list[int]] = figure("Dialogs raised more than once (message: steps)")
+    confirm_dialogs: int = figure("Confirm dialogs")
+    confirmation_clicks: list[str] = figure("Confirmation clicks")
+    questions_shown_again: list[str] = figure("Questions shown again")
 
 MIN_REPEATS = 2
 
@@ -50,6 +58,7 @@ META = HeuristicMeta(
     "same as for 'yes'.",
     tags=("nagging", "continuous-prompting"),
     requires=(TracePart.GOAL_STEPS,),
+    evidence=Measured,
 )
 
 CONFIRM = re.compile(

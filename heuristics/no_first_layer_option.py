@@ -38,7 +38,16 @@ from heuristics._words import (
     label,
     same_control,
 )
-from heuristics.base import Checked, HeuristicMeta, TracePart, finding
+from heuristics.base import Checked, Evidence, HeuristicMeta, TracePart, figure, finding
+
+
+class Measured(Evidence):
+    url: str = figure("Page")
+    first_screen_controls: int = figure("Controls in the first screen")
+    accept_like: list[str] = figure("Ways to say yes in the first screen")
+    refuse_like_in_first_screen: int = figure("Ways to say no in the first screen")
+    refuse_like_elsewhere_on_page: list[str] = figure("Ways to say no elsewhere on the page (hidden or below)")
+
 
 META = HeuristicMeta(
     id="no-first-layer-option",
@@ -55,6 +64,7 @@ META = HeuristicMeta(
     fix="Put 'Reject all' / 'Object' / 'Opt out' on the first layer, next to 'Accept', with the same weight.",
     tags=("obstruction", "forced-action", "first-layer"),
     requires=(TracePart.FIRST_LAYER,),
+    evidence=Measured,
 )
 
 
@@ -105,8 +115,8 @@ def check(trace: FlowTrace) -> list[Finding]:
         detail += f' A refusal ("{label(where)}") exists on the page, {reason}.'
     else:
         detail += " There is none anywhere on that page: saying no needs another layer or page."
-    measured = {"url": snap.url, "first_screen_controls": len(screen), "accept_like": yes_labels,
-                "refuse_like_in_first_screen": 0, "refuse_like_elsewhere_on_page": [label(e) for e in elsewhere]}
+    measured = Measured(url=snap.url, first_screen_controls=len(screen), accept_like=yes_labels,
+                        refuse_like_in_first_screen=0, refuse_like_elsewhere_on_page=[label(e) for e in elsewhere])
     title = f'The first screen offers "{yes_labels[0]}" but no way to say no'
     return [finding(META, severity=severity, title=title, detail=detail, path="goal", step=step.number,
                     element=yes[0].index, measured=measured)]

@@ -36,11 +36,31 @@ from auditor.findings import Finding
 from auditor.trace import FlowTrace
 from auditor.words.wording import goal_gerund, plural
 from heuristics._paths import path_counts
-from heuristics.base import Checked, HeuristicMeta, TracePart, finding
+from heuristics.base import Checked, Evidence, HeuristicMeta, TracePart, figure, finding
 
 HIGH_ACTIONS = 5
 HIGH_PAGE_LOADS = 3
 MEDIUM_ACTIONS = 3
+
+
+class Thresholds(Evidence):
+    high_actions: int = figure("High from", "actions")
+    high_page_loads: int = figure("High from", "page loads")
+    medium_actions: int = figure("Medium from", "actions")
+
+
+class Measured(Evidence):
+    steps: int = figure("Steps", "steps")
+    clicks: int = figure("Clicks", "clicks")
+    fills: int = figure("Fields filled")
+    presses: int = figure("Key presses")
+    actions: int = figure("Actions (clicks, fields filled, key presses)", "actions")
+    typed_chars: int = figure("Typed characters", "characters")
+    page_loads: int = figure("Page loads", "page loads")
+    dialogs: int = figure("Dialogs answered")
+    doing_nothing_steps: int = figure("Steps of doing nothing", "steps")
+    complete: bool = figure("Goal path finished")
+    thresholds: Thresholds = figure("Thresholds")
 
 META = HeuristicMeta(
     id="path-length",
@@ -58,6 +78,7 @@ META = HeuristicMeta(
     "that click, with no extra pages, forms or confirmations.",
     tags=("obstruction", "effort"),
     requires=(TracePart.GOAL_STEPS,),
+    evidence=Measured,
 )
 
 def check(trace: FlowTrace) -> list[Finding]:
@@ -89,10 +110,9 @@ def check(trace: FlowTrace) -> list[Finding]:
         detail += f" The path also raised {plural(c['dialogs'], 'dialog')} that had to be answered."
     if not complete:
         detail += f" The path did not finish ({path.status}), so the real cost is higher."
-    measured = dict(c)
-    measured.update(doing_nothing_steps=0, complete=complete,
-                    thresholds={"high_actions": HIGH_ACTIONS, "high_page_loads": HIGH_PAGE_LOADS,
-                                "medium_actions": MEDIUM_ACTIONS})
+    measured = Measured(**c, doing_nothing_steps=0, complete=complete,
+                        thresholds=Thresholds(high_actions=HIGH_ACTIONS, high_page_loads=HIGH_PAGE_LOADS,
+                                              medium_actions=MEDIUM_ACTIONS))
     title = (f"{gerund} takes {at_least}{plural(c['actions'], 'action')} across "
              f"{plural(c['page_loads'], 'page load')}; doing nothing takes none")
     return [finding(META, severity=severity, title=title, detail=detail, path="goal", measured=measured)]

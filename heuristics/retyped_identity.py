@@ -28,7 +28,15 @@ from auditor.trace import Element, FlowTrace, Snapshot
 from auditor.words.phrases import GREETING, IDENTITY_FIELD, LOG_OUT, SIGNED_IN_AS
 from auditor.words.wording import goal_gerund
 from heuristics._words import field_words, first_snapshot, scan_text, short
-from heuristics.base import HeuristicMeta, TracePart, finding
+from heuristics.base import Evidence, HeuristicMeta, TracePart, figure, finding
+
+
+class Measured(Evidence):
+    signed_in_evidence: str = figure("Sign that the person is signed in, quoted")
+    fields: list[str] = figure("Identity fields typed from empty")
+    typed_chars: int = figure("Typed into them", "characters")
+    steps: list[int] = figure("Steps that fill them")
+
 
 META = HeuristicMeta(
     id="retyped-identity",
@@ -45,6 +53,7 @@ META = HeuristicMeta(
     fix="Take the identity from the session; if a field must be shown, pre-fill it so it can be submitted as is.",
     tags=("obstruction", "effort", "identity"),
     requires=(TracePart.FIRST_LAYER, TracePart.FORM),
+    evidence=Measured,
 )
 
 
@@ -93,8 +102,8 @@ def check(trace: FlowTrace) -> list[Finding]:
     fields = ", ".join(f'"{r["field"]}" (step {r["step"]}, {r["typed_chars"]} characters)' for r in retyped)
     detail = (f"The first page shows the person is signed in ({evidence}), yet the goal path had to type "
               f"{typed} characters of identity into empty fields: {fields}. The service already knows this.")
-    measured = {"signed_in_evidence": evidence, "fields": [r["field"] for r in retyped], "typed_chars": typed,
-                "steps": [r["step"] for r in retyped]}
+    measured = Measured(signed_in_evidence=evidence, fields=[r["field"] for r in retyped], typed_chars=typed,
+                        steps=[r["step"] for r in retyped])
     first_fill = retyped[0]
     return [finding(META, title=f'{goal_gerund(trace.flow.goal)} makes a signed-in person type "{first_fill["field"]}"',
                     detail=detail, path="goal", step=first_fill["step"], element=first_fill["element"],

@@ -62,7 +62,23 @@ from auditor.words.phrases import (
 )
 from auditor.words.wording import goal_gerund
 from heuristics._words import field_words, is_refuse, scan_text, sentence_around, short
-from heuristics.base import HeuristicMeta, TracePart, finding
+from heuristics.base import Evidence, HeuristicMeta, TracePart, figure, finding
+
+
+class Measured(Evidence):
+    """One barrier (``kind``) and the evidence for it: the field, the page's wording or the e-mail link."""
+
+    kind: str = figure("Barrier")
+    field: str = figure("Field asking for it")
+    filled: bool = figure("Filled by the flow")
+    required: bool = figure("Marked required by the page")
+    typed_chars: int = figure("Typed by the flow", "characters")
+    inbox_wording: str = figure("Wording that sends the person to their inbox, quoted")
+    wording: str = figure("What the page says, quoted")
+    expires: str = figure("How long the code stays valid, quoted")
+    link: str = figure("Text of the e-mail link")
+    href: str = figure("Address of the e-mail link")
+
 
 META = HeuristicMeta(
     id="verification-barrier",
@@ -81,6 +97,7 @@ META = HeuristicMeta(
     "or letter. Ask for more only when identity is in real doubt, and only what resolves it.",
     tags=("obstruction", "verification", "effort"),
     requires=(TracePart.PAGES,),
+    evidence=Measured,
 )
 
 KIND_SEVERITY = {
@@ -245,6 +262,6 @@ def _finding(kind: str, step: int | None, element: int | None, evidence: dict, u
         "login": f"{gerund} needs you to log in",
         "phone-number": f"{gerund} needs your phone number",
     }[kind]
-    measured = {"kind": kind, **evidence}
+    measured = Measured(kind=kind, **evidence)
     return finding(META, severity=KIND_SEVERITY[kind], title=title, detail=detail, path="goal", step=step,
                    element=element, measured=measured)

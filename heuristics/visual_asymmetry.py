@@ -50,11 +50,42 @@ from __future__ import annotations
 from auditor.findings import Finding
 from auditor.trace import FlowTrace
 from heuristics import hidden_affordance
-from heuristics._salience import SAME_REASON, WEAKER_RATIO, choice_step, compare, rival
+from heuristics._salience import (
+    SAME_REASON,
+    WEAKER_RATIO,
+    Salience,
+    choice_step,
+    compare,
+    rival,
+)
 from heuristics._words import first_choice_pair, label
-from heuristics.base import Checked, HeuristicMeta, NotApplicable, TracePart, finding
+from heuristics.base import (
+    Checked,
+    Evidence,
+    HeuristicMeta,
+    NotApplicable,
+    TracePart,
+    figure,
+    finding,
+)
 
 HIGH_DIMENSIONS = 2  # measured dimensions; position never counts
+
+
+class Thresholds(Evidence):
+    weaker_ratio: float = figure("A dimension is weaker from", "×")
+    high_dimensions: int = figure("High severity from this many weaker dimensions")
+
+
+class Measured(Salience):
+    """The comparison (heuristics/_salience.py, ``Salience``) and how this heuristic charged it."""
+
+    weaker_count: int = figure("Weaker dimensions")
+    charged: list[str] = figure("Dimensions charged here")
+    cited_from_hidden_affordance: list[str] = figure("Dimensions already charged by hidden-affordance, cited only")
+    url: str = figure("Page")
+    thresholds: Thresholds = figure("Thresholds")
+
 
 META = HeuristicMeta(
     id="visual-asymmetry",
@@ -70,6 +101,7 @@ META = HeuristicMeta(
     fix="Give both answers the same size, fill, font weight and contrast, side by side.",
     tags=("visual-interference", "false-hierarchy", "asymmetry"),
     requires=(TracePart.CHOICE_PAIR,),
+    evidence=Measured,
 )
 
 
@@ -85,28 +117,28 @@ def check(trace: FlowTrace) -> list[Finding]:
         raise NotApplicable(f'no accept control in the layer of "{label(optout)}" to compare it with')
     rival_el, same_snapshot = opposite.element, opposite.same_screen
     c = compare(optout, rival_el)
-    if not c["weaker"]:
-        return Checked(summary=f'"{label(optout)}" is as prominent as "{label(rival_el)}" in area, contrast, '
+    if not c.weaker:
+        return Checked(summary=f'"{c.opt_out_label}" is as prominent as "{c.accept_label}" in area, contrast, '
                                "style, font weight, font size and position")
-    n = len(c["weaker"])
+    n = len(c.weaker)
     charged_there = set(hidden_affordance.charged_signals(trace, goal_step))
-    cited = [d for d in c["weaker"] if SAME_REASON.get(d) in charged_there]
-    charged = [d for d in c["weaker"] if d != "position" and d not in cited]
+    cited = [d for d in c.weaker if SAME_REASON.get(d) in charged_there]
+    charged = [d for d in c.weaker if d != "position" and d not in cited]
     severity = "high" if len(charged) >= HIGH_DIMENSIONS else "medium" if charged else "info"
-    o, a = label(optout), label(rival_el)
-    r = c["ratios"]
+    o, a = c.opt_out_label, c.accept_label
+    r = c.ratios
     facts = []
-    for dim in c["weaker"]:
+    for dim in c.weaker:
         if dim == "area":
-            facts.append(f"{r['area']:g}x smaller ({c['area_px2']['opt_out']:g} vs {c['area_px2']['accept']:g} px²)")
+            facts.append(f"{r.area:g}x smaller ({c.opt_out_area:g} vs {c.accept_area:g} px²)")
         elif dim == "contrast":
-            facts.append(f"{r['contrast']:g}x lower contrast ({optout.contrast:g}:1 vs {rival_el.contrast:g}:1)")
+            facts.append(f"{r.contrast:g}x lower contrast ({c.opt_out_contrast:g}:1 vs {c.accept_contrast:g}:1)")
         elif dim == "style":
-            facts.append(f"{c['style']['opt_out']} against a {c['style']['accept']}")
+            facts.append(f"{c.opt_out_style} against a {c.accept_style}")
         elif dim == "font_weight":
-            facts.append(f"lighter type (weight {optout.font_weight} vs {rival_el.font_weight})")
+            facts.append(f"lighter type (weight {c.opt_out_font_weight} vs {c.accept_font_weight})")
         elif dim == "font_size":
-            facts.append(f"{r['font_size']:g}x smaller text ({optout.font_size:g} vs {rival_el.font_size:g} px)")
+            facts.append(f"{r.font_size:g}x smaller text ({c.opt_out_font_size:g} vs {c.accept_font_size:g} px)")
         elif dim == "position":
             facts.append(f'placed after "{a}"')
     detail = (f'Step {goal_step.number}: "{o}" (the way to the goal) is weaker than "{a}" (the opposite '
@@ -116,9 +148,9 @@ def check(trace: FlowTrace) -> list[Finding]:
                    f"terms for the same reason: {', '.join(cited)}; cited here, not counted again.")
     if not same_snapshot:
         detail += " The opposite control was measured in the baseline's snapshot of the same page."
-    measured = dict(c, opt_out_label=o, accept_label=a, url=goal_step.url, thresholds={
-        "weaker_ratio": WEAKER_RATIO, "high_dimensions": HIGH_DIMENSIONS}, weaker_count=n,
-        charged=charged, cited_from_hidden_affordance=cited)
-    title = f'"{o}" is visually weaker than "{a}" ({", ".join(c["weaker"])})'
+    measured = Measured(**dict(c), url=goal_step.url, weaker_count=n, charged=charged,
+                        cited_from_hidden_affordance=cited,
+                        thresholds=Thresholds(weaker_ratio=WEAKER_RATIO, high_dimensions=HIGH_DIMENSIONS))
+    title = f'"{o}" is visually weaker than "{a}" ({", ".join(c.weaker)})'
     return [finding(META, severity=severity, title=title, detail=detail, path="goal", step=goal_step.number,
                     element=goal_step.target, measured=measured)]

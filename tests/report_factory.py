@@ -43,7 +43,7 @@ def make_finding(number: int = 1, **overrides) -> ReportFinding:
         number=number, heuristic="hidden-affordance", severity="high",
         title="The objection link is tiny hyperlink text; Close is a big button",
         detail="Link 11 px, contrast 3.1:1, inside paragraph 2; Close button 44 px high, filled.",
-        path="goal", step=2, points=20.0, measured={"link_font_px": 11.0, "contrast": 3.1},
+        path="goal", step=2, points=20.0, measured={"font_size": 11.0, "contrast": 3.1},
         fix="Offer 'Object' as a button of the same size and style as 'Close'.",
         why="A refusal that looks like body text is not noticed.",
         edpb=["4.3.2 Hidden in plain sight"], provisions=["GDPR Art. 12(2)", "GDPR Art. 21(4)"],

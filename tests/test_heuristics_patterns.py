@@ -222,7 +222,7 @@ def test_visual_asymmetry_big_accept_against_small_grey_link_reports_every_ratio
     m = f.measured
     assert m["ratios"] == {"area": 16.0, "contrast": 2.0, "font_weight": 1.75, "font_size": 1.5}
     assert m["weaker"] == ["area", "style", "contrast", "font_weight", "font_size", "position"]
-    assert m["style"] == {"accept": "filled button", "opt_out": "plain text"}
+    assert (m["accept_style"], m["opt_out_style"]) == ("filled button", "plain text")
     assert m["accept_first"] is True and m["weaker_count"] == 6
     assert "16x smaller (600 vs 9600 px²)" in f.detail and "2x lower contrast (3.5:1 vs 7:1)" in f.detail
 

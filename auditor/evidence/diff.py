@@ -1,7 +1,9 @@
 """What changed between two audits of the same flow: new, fixed and changed findings, metric and friction deltas.
 
 Findings are matched by heuristic, path and step (and, among several at the same place, by the element
-they name, then by order). A matched pair whose severity or measured figures differ is *changed*.
+they name, then by order). A matched pair whose severity or measured figures differ is *changed*; the
+figures are compared field by field as the heuristic declares them (label and unit: "Clicks (goal path)
+5 clicks -> 3 clicks"), a key no model declares by its name.
 Given run folders, the wording of the first page is compared too, read from each run's HTML evidence
 (auditor/evidence/page_words.py): a notice that now says something else is a change a reader must see.
 Works on run folders or report.json files; never opens a browser.
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.evidence.page_words import first_page_sentences
+from auditor.report.evidence_table import MISSING, figure_cells
 from auditor.report.model import Report, ReportFinding
 
 
@@ -30,11 +33,14 @@ class Change:
         out = []
         if self.before.severity != self.after.severity:
             out.append(f"severity {self.before.severity} -> {self.after.severity}")
-        keys = sorted(set(self.before.measured) | set(self.after.measured))
-        for k in keys:
-            a, b = self.before.measured.get(k), self.after.measured.get(k)
-            if a != b:
-                out.append(f"{k} {_fmt(a)} -> {_fmt(b)}")
+        before = {c.key: c for c in figure_cells(self.before.heuristic, self.before.measured)}
+        after = {c.key: c for c in figure_cells(self.after.heuristic, self.after.measured)}
+        for key in dict.fromkeys([*after, *before]):
+            a, b = before.get(key), after.get(key)
+            if (a.raw if a else None) != (b.raw if b else None):
+                c = b or a
+                label = c.side_label if c.declared else key  # an undeclared key is named as it is
+                out.append(f"{label}: {a.text if a else MISSING} -> {b.text if b else MISSING}")
         return out
 
 

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from auditor.evidence.run_folder import run_file
 from auditor.report.consent_string import rows as consent_rows
+from auditor.report.evidence_table import evidence_table
 from auditor.report.model import (
     Report,
     category_rows,
@@ -158,24 +159,12 @@ def web_url(url: str | None) -> str | None:
     return url if scheme in ("http", "https") else None
 
 
-def _value(value: object) -> str:
-    """A measured figure for display: floats rounded, lists joined; everything else as text."""
-    if isinstance(value, bool) or value is None:
-        return str(value).lower() if value is not None else "–"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_value(v) for v in value)
-    return str(value)
-
-
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: f"{v:.3f}%"
     env.filters["web_url"] = web_url
-    env.filters["value"] = _value
     return env
 
 
@@ -208,6 +197,7 @@ def render_html(report: Report, run_dir: Path) -> str:
         report=report, m=m, metric_rows=metric_rows(m, report.touch), finding_shots=finding_shots, step_shots=step_shots,
         final_shots=final_shots, goal=paths.get("goal"), baseline=paths.get("baseline"), scale=scale,
         points_by_finding={f.number: f.points for f in report.findings},
+        evidence={f.number: evidence_table(f.heuristic, f.measured) for f in report.findings},
         evidence_files=evidence_files(run_dir), no_findings=no_findings_text(report.finished, len(report.heuristic_failures)),
         exploration_rows=exploration_rows(report.exploration) if report.exploration else [],
         checked_rows=checked_rows(report), outcome_counts=outcome_counts_text(report),

@@ -1,7 +1,10 @@
 """The JSON report, its published JSON Schema, and writing a run's reports to its folder.
 
 ``report.json`` is ``Report`` as pydantic serialises it; ``schemas/report.schema.json`` is generated from
-the same model (``report_schema()``), so the two cannot drift without the schema test failing.
+the same model (``report_schema()``), so the two cannot drift without the schema test failing. A finding's
+``measured`` object has the shape its heuristic declares (heuristics/_evidence.py): each registered
+heuristic's model is ``$defs/measured-<heuristic id>`` (every property with its label as ``title`` and its
+``unit``), and the finding's schema applies it when ``heuristic`` names that id (``if``/``then``).
 Regenerate the committed schema with::
 
     python -m auditor.report.json_report --write-schema      # or --check-schema in CI
@@ -18,6 +21,7 @@ from auditor.evidence.atomic import write_text_atomic
 from auditor.report.html import render_html
 from auditor.report.markdown import render_markdown
 from auditor.report.model import REPORT_SCHEMA_VERSION, Report
+from heuristics.registry import metadata
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = f"urn:consent-audit:schema:report:v{REPORT_SCHEMA_VERSION}"
@@ -36,7 +40,38 @@ def report_schema() -> dict:
     schema["properties"]["tool_version"].pop("default", None)
     schema.setdefault("description", "A consent-audit report (report.json): the verdict, the friction score and its "
                       "breakdown, the measured effort of the goal path and the baseline, and the numbered findings.")
+    _add_measured(schema)
     return {"$schema": JSON_SCHEMA_DIALECT, "$id": SCHEMA_ID, **schema}
+
+
+def measured_schemas() -> dict[str, dict]:
+    """``$defs`` entries: ``measured-<id>`` per heuristic that declares evidence, and its sub-models as
+    ``measured-<id>.<Model>`` (two heuristics may both call a sub-model "Thresholds")."""
+    defs: dict[str, dict] = {}
+    for hid, meta in sorted(metadata().items()):
+        if meta.evidence is None:
+            continue
+        name = f"measured-{hid}"
+        model = meta.evidence.model_json_schema(ref_template=f"#/$defs/{name}.{{model}}")
+        defs.update({f"{name}.{sub}": d for sub, d in sorted(model.pop("$defs", {}).items())})
+        model["title"] = f"Measured ({hid})"
+        model["description"] = (f"The figures a {hid} finding rests on; each property's title is the label the "
+                                "reports show and 'unit' its unit. Only the figures the finding states are present.")
+        defs[name] = model
+    return defs
+
+
+def _add_measured(schema: dict) -> None:
+    defs = measured_schemas()
+    finding = schema["$defs"]["ReportFinding"]
+    finding["properties"]["measured"]["description"] = (
+        "the figures the finding rests on, in the shape its heuristic declares: $defs/measured-<heuristic id> "
+        "(applied below when 'heuristic' names a registered heuristic; any object otherwise)")
+    finding["allOf"] = [{"if": {"properties": {"heuristic": {"const": name.removeprefix("measured-")}},
+                                "required": ["heuristic"]},
+                         "then": {"properties": {"measured": {"$ref": f"#/$defs/{name}"}}}}
+                        for name in defs if "." not in name]
+    schema["$defs"].update(defs)
 
 
 def schema_text() -> str:

@@ -13,6 +13,7 @@ import re
 from urllib.parse import quote
 
 from auditor.report.consent_string import markdown as consent_markdown
+from auditor.report.evidence_table import evidence_table
 from auditor.report.model import (
     PathSummary,
     Report,
@@ -97,11 +98,27 @@ def _finding(f: ReportFinding) -> list[str]:
     if f.suppressed_text:
         out.append(f"- **{escape_md(f.suppressed_text)}** ({escape_md(f.suppressed.source)})")
     out.append(f"- **Points:** {points_text(f)} ({escape_md(f.heuristic)})")
+    out += _evidence(f)
     alt = f"step {f.step}" if f.step else "screenshot"
     img = _image(f.screenshot, alt if f.path == "goal" else f"{f.path} {alt}")
     if img:
         out += ["", img]
     out.append("")
+    return out
+
+
+def _evidence(f: ReportFinding) -> list[str]:
+    """The measured figures as tables: the comparisons side by side, then the other figures (the raw
+    values are in report.json)."""
+    table = evidence_table(f.heuristic, f.measured)
+    out: list[str] = []
+    if table.compared:
+        out += ["", "| Measured | " + " | ".join(escape_md(s) for s in table.sides) + " |",
+                "|---|" + "--:|" * len(table.sides)]
+        out += ["| " + " | ".join(escape_md(c) for c in (r.label, *r.values)) + " |" for r in table.compared]
+    if table.figures:
+        out += ["", "| Measured figure | Value |", "|---|---|"]
+        out += [f"| {escape_md(r.label)} | {escape_md(r.values[0])} |" for r in table.figures]
     return out
 
 

@@ -19,6 +19,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from auditor.report.evidence_table import evidence_table
 from auditor.report.model import (
     Report,
     ReportFinding,
@@ -123,7 +124,31 @@ def _finding(console: Console, f: ReportFinding) -> None:
     body.append(Text.assemble((points_text(f), "dim" if quiet else "bold"), (f"  [{clean(f.heuristic)}]", "dim")))
     for line in body:
         console.print(Padding(line, (0, 0, 0, 3), expand=False))
+    for table in _evidence(f):
+        console.print(Padding(table, (0, 0, 0, 3), expand=False))
     console.print()
+
+
+def _evidence(f: ReportFinding) -> list[Table]:
+    """The measured figures: the comparisons with a column per side, then the other figures."""
+    table = evidence_table(f.heuristic, f.measured)
+    out = []
+    if table.compared:
+        compared = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        compared.add_column("measured", style="dim")
+        for side in table.sides:
+            compared.add_column(side, justify="right")
+        for r in table.compared:
+            compared.add_row(_text(r.label), *(_text(v) for v in r.values))
+        out.append(compared)
+    if table.figures:
+        figures = Table.grid(padding=(0, 2))
+        figures.add_column(style="dim")
+        figures.add_column()
+        for r in table.figures:
+            figures.add_row(_text(r.label), _text(r.values[0]))
+        out.append(figures)
+    return out
 
 
 def render_terminal(report: Report, console: Console) -> None:
