@@ -64,6 +64,12 @@ class Element(_Data):
     color: str = ""
     background: str = Field("", description="effective background after compositing ancestors")
     contrast: float | None = Field(None, description="WCAG 2 contrast ratio of text against background")
+    contrast_unknown: str | None = Field(
+        None, description="why the contrast could not be measured (a background image or gradient, a filter or "
+        "layer of unknown colour, and the rendered pixels were not read); None when measured or not applicable")
+    contrast_source: Literal["colours", "pixels"] | None = Field(
+        None, description="how the contrast was measured: 'colours' composited from the CSS colours, 'pixels' "
+        "read from the rendered page behind and on the text; None when not measured (older traces: colours)")
     font_size: float = 0.0
     font_weight: int = 400
     opacity: float = Field(1.0, description="product of the element's and its ancestors' opacity")

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from playwright.sync_api import ElementHandle, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from auditor.gather.colour import contrast_ratio, effective_background
+from auditor.gather import pixels
+from auditor.gather.colour import measure
 from auditor.trace import Element, Snapshot
 
 HTML_MAX_CHARS = 10_000_000  # a page that inflates its DOM beyond this is kept cut, with a note
@@ -36,10 +37,11 @@ def from_raw(raw: dict) -> tuple[Snapshot, int | None]:
     elements = []
     for e in raw.get("elements", []):
         layers = e.pop("bg_layers", [])
-        overlay = e.pop("overlay", None)  # a translucent sheet over the element (see snapshot.js)
-        e["background"] = effective_background(layers, overlay)
-        e["contrast"] = (contrast_ratio(e.get("color", ""), layers, e.get("opacity", 1.0), overlay)
-                         if e.get("name") else None)
+        overlay = e.pop("overlay", None)  # translucent sheets over the element's text (see snapshot.js)
+        seen = measure(e.get("color", "") if e.get("name") else "", layers, e.get("opacity", 1.0), overlay,
+                       e.pop("text_shadow", None) or "", bool(e.pop("text_clip", False)))
+        e["background"], e["contrast"], e["contrast_unknown"] = seen.background, seen.contrast, seen.unknown
+        e["contrast_source"] = "colours" if seen.contrast is not None else None
         elements.append(Element.model_validate(e))
     snap = Snapshot(url=raw.get("url", ""), title=raw.get("title", ""), viewport=raw["viewport"],
                     page_width=raw.get("page_width", 0), page_height=raw.get("page_height", 0),
@@ -80,6 +82,7 @@ def read(page: Page, result, target: ElementHandle | None = None,
     except ValueError:
         raw = None
     snap, index = from_raw(raw if isinstance(raw, dict) else page.evaluate(snapshot_script(), target))
+    pixels.read_unknown_contrasts(page, snap, index)  # before other origins' frames: their nodes are not ours
     _add_cross_origin_frames(page, snap)
     return snap, index, page_html if isinstance(page_html, str) else None
 

@@ -15,6 +15,7 @@
   const topWin = window;
   const vw = topWin.innerWidth, vh = topWin.innerHeight;
   const elements = [];
+  const refs = [];  // the recorded DOM nodes, by index: auditor/gather/pixels.py reads pixels behind a few
   let targetIndex = null;
   let truncated = false;
   const extraText = [];
@@ -109,21 +110,87 @@
     return null;
   };
   const TRANSPARENT = (c) => !c || c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c) || /\/\s*0\)$/.test(c);
-  const layerCache = new Map();
-  // [{c: background colour or null, o: opacity}] for the node and every ancestor that paints or fades,
-  // innermost first, up to the top document: enough to composite text and background in Python.
-  const layersOf = (n) => {
-    if (!n) return [];
-    let layers = layerCache.get(n);
-    if (layers) return layers;
+  const painted = (c, image) => !TRANSPARENT(c) || image;
+  // A ::before/::after of a positioned box that covers the box (a "wash"): a plain sheet over the text, or
+  // under it (negative z-index). {at: 'above' | 'below', paint: {c, o, image}} or null.
+  const washOf = (n, which) => {
+    const ps = n.ownerDocument.defaultView.getComputedStyle(n, which);
+    if (!ps || ps.content === 'none' || ps.content === 'normal' || ps.display === 'none' ||
+      ps.visibility === 'hidden' || !['absolute', 'fixed'].includes(ps.position)) return null;
+    const image = ps.backgroundImage && ps.backgroundImage !== 'none';
+    if (!painted(ps.backgroundColor, image)) return null;
+    const o = parseFloat(ps.opacity || '1');
+    if (!(o > 0.02)) return null;
+    const r = n.getBoundingClientRect();
+    if (!(parseFloat(ps.width) >= r.width * 0.9 && parseFloat(ps.height) >= r.height * 0.9)) return null;
+    const z = parseInt(ps.zIndex, 10);
+    return { at: z < 0 ? 'below' : 'above',
+      paint: { c: TRANSPARENT(ps.backgroundColor) ? null : ps.backgroundColor, o, image: image || undefined } };
+  };
+  // {c: background colour or null, o: opacity, image, f: filter, blend: mix-blend-mode} of a node that
+  // paints, fades or changes colours; null for one that does none of these.
+  const ownLayerCache = new Map();
+  const ownLayer = (n) => {
+    if (ownLayerCache.has(n)) return ownLayerCache.get(n);
     const cs = styleOf(n);
     const o = parseFloat(cs.opacity || '1');
     const bg = TRANSPARENT(cs.backgroundColor) ? null : cs.backgroundColor;
     const image = cs.backgroundImage && cs.backgroundImage !== 'none';
+    const f = cs.filter && cs.filter !== 'none' ? cs.filter : undefined;
+    const blend = cs.mixBlendMode && cs.mixBlendMode !== 'normal' ? cs.mixBlendMode : undefined;
+    const layer = (bg || o < 1 || image || f || blend) ?
+      { c: bg, o: isNaN(o) ? 1 : o, image: image || undefined, f, blend } : null;
+    ownLayerCache.set(n, layer);
+    return layer;
+  };
+  // The layers of the node and every ancestor, innermost first, up to the top document: enough to
+  // composite text and background in Python (auditor/gather/colour.py).
+  const layerCache = new Map();
+  const layersOf = (n) => {
+    if (!n) return [];
+    let layers = layerCache.get(n);
+    if (layers) return layers;
+    const own = ownLayer(n);
     const rest = layersOf(parentOf(n));
-    layers = (bg || o < 1 || image) ? [{ c: bg, o: isNaN(o) ? 1 : o, image: image || undefined }, ...rest] : rest;
+    layers = own ? [own, ...rest] : rest;
     layerCache.set(n, layers);
     return layers;
+  };
+  // The layers behind (and over) the text held by ``host``, with the ::before/::after washes that cover
+  // it: a wash of a box paints over that box's in-flow content, but a positioned box (or one with opacity,
+  // a transform or a filter) between the text and the wash may paint above it. With such a box at
+  // z-index auto or 0 only a later ::after still covers the text; with any other, no wash higher up does.
+  const washCache = new Map();
+  const washesOf = (n) => {
+    if (!washCache.has(n)) washCache.set(n, ['::before', '::after'].map((which) => washOf(n, which)));
+    return washCache.get(n);
+  };
+  const seenLayersOf = (host) => {
+    const out = [];
+    let afterOnly = false, blocked = false;
+    for (let n = host; n; n = parentOf(n)) {
+      const cs = styleOf(n);
+      const own = ownLayer(n);
+      const positioned = cs.position !== 'static';
+      let above = [], below = [];
+      if (positioned && !blocked) {
+        const [before, after] = washesOf(n);
+        for (const wash of afterOnly ? [after] : [before, after]) {
+          if (wash && wash.at === 'above') above.push(wash.paint);
+          else if (wash && !own) below.push(wash.paint);  // under an own fill, order would matter: skipped
+        }
+      }
+      if (above.length || below.length) {
+        out.push({ ...(own || { c: null, o: 1 }), above: above.length ? above : undefined,
+          below: below.length ? below : undefined });
+      } else if (own) out.push(own);
+      const stacks = positioned || parseFloat(cs.opacity) < 1 || cs.transform !== 'none' || cs.filter !== 'none';
+      if (stacks) {
+        if (cs.position === 'fixed' || !['auto', '0'].includes(cs.zIndex)) blocked = true;
+        else afterOnly = true;
+      }
+    }
+    return out;
   };
   // A fill is a background that differs from what is behind it: a white "button" on a white banner
   // looks like text, not like a button.
@@ -133,7 +200,11 @@
     const behind = layersOf(parentOf(el)).find((l) => l.c);
     return cs.backgroundColor !== (behind ? behind.c : 'rgb(255, 255, 255)');
   };
-  const opacityOf = (el) => layersOf(el).reduce((acc, l) => acc * l.o, 1);
+  // filter: opacity() fades a group as opacity does.
+  const FILTER_OPACITY = /opacity\(([\d.]+)(%?)\)/g;
+  const filterOpacity = (f) => [...(f || '').matchAll(FILTER_OPACITY)]
+    .reduce((acc, m) => acc * Math.min(1, parseFloat(m[1]) / (m[2] ? 100 : 1)), 1);
+  const opacityOf = (el) => layersOf(el).reduce((acc, l) => acc * l.o * filterOpacity(l.f), 1);
   const clipCache = new Map();
   // The rectangle (in the node's own document's viewport) that ancestors with overflow clipping leave
   // visible, or null when nothing clips. Fixed-position boxes escape their ancestors' clips.
@@ -282,9 +353,11 @@
     const r = n.getBoundingClientRect();
     return cs.position === 'absolute' && (r.width <= 1 || r.height <= 1);
   };
+  // Also the node holding most of those words: its colour is the text's (a light <span> in a dark button).
   const seenTextOf = (el, text) => {
-    if (!el.firstElementChild || !text) return text;
+    if (!el.firstElementChild || !text) return { text, host: el };
     const parts = [];
+    const weight = new Map();
     let dropped = false;
     const walker = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
     for (let t = walker.nextNode(); t; t = walker.nextNode()) {
@@ -293,9 +366,15 @@
         if (n !== el && hiddenPart(n)) { hidden = true; break; }
       }
       if (hidden) dropped = dropped || !!t.textContent.trim();
-      else parts.push(t.textContent);
+      else {
+        parts.push(t.textContent);
+        const n = t.textContent.trim().length;
+        if (n) weight.set(t.parentElement, (weight.get(t.parentElement) || 0) + n);
+      }
     }
-    return dropped ? clean(parts.join(' ')) : text;
+    let host = el, most = 0;
+    for (const [n, w] of weight) if (w > most) { host = n; most = w; }
+    return { text: dropped ? clean(parts.join(' ')) : text, host };
   };
 
   const record = (el, ctx) => {
@@ -308,7 +387,8 @@
     const visible = r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none' &&
       !closedDetails && (el.checkVisibility ? el.checkVisibility() : true) && ctx.visible;
     const fullText = el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' ? '' : textOf(el);
-    const text = seenTextOf(el, fullText);
+    const { text, host } = seenTextOf(el, fullText);
+    const hcs = styleOf(host);
     const label = labelOf(el);
     const isField = ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
     const entry = {
@@ -322,8 +402,10 @@
       visible,
       in_viewport: visible && hasArea(intersect(shift(intersect(
         { left: r.left, top: r.top, right: r.right, bottom: r.bottom }, clipOf(el)), ctx.dx, ctx.dy), ctx.clip)),
-      color: cs.color,
-      bg_layers: layersOf(el),
+      color: hcs.webkitTextFillColor || hcs.color,
+      bg_layers: seenLayersOf(host),
+      text_shadow: hcs.textShadow && hcs.textShadow !== 'none' ? hcs.textShadow : undefined,
+      text_clip: hcs.backgroundClip === 'text' || hcs.webkitBackgroundClip === 'text' || undefined,
       font_size: parseFloat(cs.fontSize) || 0,
       font_weight: parseInt(cs.fontWeight, 10) || 400,
       opacity: opacityOf(el),
@@ -355,22 +437,47 @@
     };
     if (el === target) targetIndex = entry.index;
     elements.push(entry);
-    if (entry.in_viewport && !entry.covered) probes.push({ el, entry, r });
+    refs.push(el);
+    if (entry.in_viewport && entry.name) probes.push({ el, entry, host });
   };
 
-  // A translucent sheet with pointer-events: none lets clicks through, so elementFromPoint (and the
-  // click) ignore it, yet a person sees the control through a veil. One more hit test per visible control,
-  // with pointer events forced on by a stylesheet that exists only during this loop.
+  // What is painted over a control's text: a translucent backdrop or sheet (even one with pointer-events:
+  // none, which clicks and elementFromPoint ignore) washes out text and background alike. One hit test per
+  // visible named control at its text's centre, with pointer events forced on by a stylesheet that exists
+  // only during this loop; every painting element above the control, topmost first, is a "veil".
   const probes = [];
+  const MEDIA = ['IMG', 'SVG', 'CANVAS', 'VIDEO', 'svg', 'IFRAME'];
+  const ALPHA = /^rgba?\([^)]*[,/]\s*([\d.]+)(%?)\)$/;
+  const alphaOf = (c) => { const m = ALPHA.exec(c || ''); return m ? parseFloat(m[1]) / (m[2] ? 100 : 1) : 1; };
   const paintOf = (hit) => {
     const cs = styleOf(hit);
     const o = opacityOf(hit);
     if (o <= 0.02 || cs.visibility === 'hidden') return null;
-    if (!TRANSPARENT(cs.backgroundColor)) return { c: cs.backgroundColor, o };
-    if (cs.backgroundImage && cs.backgroundImage !== 'none') return { c: null, o };
-    if (['IMG', 'SVG', 'CANVAS', 'VIDEO', 'svg'].includes(hit.tagName)) return { c: null, o };
+    const c = TRANSPARENT(cs.backgroundColor) ? null : cs.backgroundColor;
+    const image = (cs.backgroundImage && cs.backgroundImage !== 'none') || MEDIA.includes(hit.tagName) || undefined;
+    const backdrop = (cs.backdropFilter && cs.backdropFilter !== 'none') || undefined;
+    if (c || image || backdrop) return { c, o, image, backdrop };
     const ownText = Array.from(hit.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
-    return ownText ? { c: null, o } : null;
+    return ownText ? { c: null, o, text: true } : null;
+  };
+  const veilsOver = (el, host, root, doc) => {
+    let r = host.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) r = el.getBoundingClientRect();
+    const stack = (root.elementsFromPoint ? root : doc).elementsFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const veils = [];
+    let covered = false;
+    for (const hit of stack) {
+      if (hit === el || hit.contains(el) || (hit.shadowRoot && hit.shadowRoot.contains(el))) break;
+      if (el.contains(hit) || labelsOf(el).some((l) => l === hit || l.contains(hit))) continue;
+      const paint = paintOf(hit);
+      if (!paint) continue;
+      covered = true;
+      if (paint.text) continue;  // words of another element over the control: covered, not a sheet
+      // An opaque cover hides the control: "covered" says so, and its colour is not the text's contrast.
+      if (!paint.image && !paint.backdrop && paint.o * alphaOf(paint.c) >= 0.99) return { covered, veils: [] };
+      veils.push(paint);
+    }
+    return { covered, veils };
   };
   const probeOverlays = () => {
     const byDoc = new Map();
@@ -384,15 +491,10 @@
       style.textContent = '*, *::before, *::after { pointer-events: auto !important; }';
       try {
         (doc.head || doc.documentElement).appendChild(style);
-        for (const { el, entry, r } of list) {
-          const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
-          const root = el.getRootNode();
-          const hit = (root.elementFromPoint ? root : doc).elementFromPoint(cx, cy);
-          if (!hit || hit === el || el.contains(hit) || hit.contains(el)) continue;
-          if (Array.from(el.labels || []).some((l) => l === hit || l.contains(hit))) continue;
-          if (hit.shadowRoot && hit.shadowRoot.contains(el)) continue;
-          const veil = paintOf(hit);
-          if (veil) { entry.covered = true; entry.overlay = veil; }
+        for (const { el, entry, host } of list) {
+          const { covered, veils } = veilsOver(el, host, el.getRootNode(), doc);
+          if (covered) entry.covered = true;
+          if (veils.length) entry.overlay = veils;
         }
       } catch (e) {
         // a page that forbids inline styles (CSP) keeps the first hit test's answer
@@ -430,6 +532,7 @@
   walk(document, { dx: 0, dy: 0, inIframe: false, visible: true, frame: null,
     clip: { left: 0, top: 0, right: vw, bottom: vh } });
   probeOverlays();
+  topWin[Symbol.for('consent-audit.snapshot-elements')] = refs;
   const body = document.body;
   let text = clean((body ? body.innerText : '') + ' ' + extraText.join(' '));
   if (text.length > MAX_TEXT) { text = text.slice(0, MAX_TEXT); truncated = true; }
