@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import ElementHandle, Frame, Page
 from playwright.sync_api import Locator as PwLocator
 
 from auditor.flow.spec import Locator
@@ -37,6 +37,9 @@ class Target:
     frame: Frame
     matches: int
     warnings: list[str] = field(default_factory=list)
+    # The first match's handle, when the lookup got it anyway (main frame): the snapshot names the target by
+    # it, so the selector (an accessible-name search over the whole page) is not resolved once more.
+    handle: ElementHandle | None = None
 
 
 def _candidates(frame: Frame, loc: Locator, exact: bool) -> PwLocator:
@@ -64,14 +67,19 @@ def _exactness(loc: Locator) -> list[bool]:
     return [True, False]
 
 
-def find_once(page: Page, loc: Locator) -> Target | None:
+def find_once(page: Page, loc: Locator, keep_handle: bool = False) -> Target | None:
+    """The visible matches of ``loc`` now, main frame first; ``keep_handle``: also the first match's handle
+    in the main frame (the caller disposes of it)."""
     if page.is_closed():
         raise PageGone("the page was closed")
     for exact in _exactness(loc):
         for frame in page.frames:
             try:
                 found = _candidates(frame, loc, exact)
-                n = found.count()
+                handles = found.element_handles() if keep_handle and frame is page.main_frame else None
+                n = len(handles) if handles is not None else found.count()
+                for extra in (handles or [])[1:]:  # rare: an ambiguous locator
+                    extra.dispose()
             except PlaywrightError as exc:
                 if frame is not page.main_frame:  # a detached child frame: nothing a person could click
                     continue
@@ -84,11 +92,12 @@ def find_once(page: Page, loc: Locator) -> Target | None:
                     warnings.append(f"{n} visible elements match {loc.describe()}; took the first in document order")
                 if not exact and len(_exactness(loc)) > 1:
                     warnings.append(f"no exact match for {loc.describe()}; used a case-insensitive partial match")
-                return Target(found.first, frame, n, warnings)
+                return Target(found.first, frame, n, warnings, handles[0] if handles else None)
     return None
 
 
-def find(page: Page, loc: Locator, timeout_s: float, check: Callable[[], None] | None = None) -> Target:
+def find(page: Page, loc: Locator, timeout_s: float, check: Callable[[], None] | None = None,
+         keep_handle: bool = False) -> Target:
     """Waits up to ``timeout_s`` for a visible match, so late-rendered controls are found.
 
     ``check`` is called before every attempt; it raises to end the wait early (the run was interrupted).
@@ -97,7 +106,7 @@ def find(page: Page, loc: Locator, timeout_s: float, check: Callable[[], None] |
     while True:
         if check is not None:
             check()
-        target = find_once(page, loc)
+        target = find_once(page, loc, keep_handle)
         if target is not None:
             return target
         if time.monotonic() >= deadline:

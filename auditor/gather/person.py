@@ -30,7 +30,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page
 
 SETTLE_MAX_S = 2.0  # network quiet: the longest wait before acting on a page not yet acted on
-QUIET_S = 0.3  # network quiet means no request in flight for this long
+QUIET_S = 0.2  # network quiet means no request in flight for this long
 LONG_REQUEST_S = 1.0  # a request open longer than this (a stream, a long poll) does not keep the page busy
 ANIMATION_MAX_S = 1.0  # the longest wait for running finite animations/transitions before a capture
 RETRY_AFTER_S = 1.0  # a click that changed nothing: wait this long for an effect, then click once more

@@ -47,10 +47,15 @@ class TargetShape:
                 pass
 
 
-def measure_target(run: PathRun, locator, in_main_frame: bool | None, timeout_s: float) -> TargetShape:
+def measure_target(run: PathRun, locator, in_main_frame: bool | None, timeout_s: float,
+                   handle=None) -> TargetShape:
     """The target's shape for the snapshot; an empty one when it cannot be measured (the step goes on).
-    ``in_main_frame`` None: not known yet (a test's locator), the handle's frame says."""
+    ``in_main_frame`` None: not known yet (a test's locator), the handle's frame says. ``handle``: the main
+    frame target's handle, when the lookup already has it (no round trip)."""
     shape, ms = TargetShape(), timeout_s * 1000
+    if in_main_frame and handle is not None:
+        shape.handle = handle
+        return shape
     try:
         with run.guard(timeout_s + KILL_GRACE_S, "measuring the target"):
             if in_main_frame is None:

@@ -54,7 +54,8 @@ def run_step(run: PathRun, step: Step, number: int, trace: PathTrace) -> None:
     target, missing = _find_target(run, step, timeout_s, record, started)
     shape = recorder.TargetShape()
     if target is not None:
-        shape = recorder.measure_target(run, target.locator, target.frame is run.page.main_frame, timeout_s)
+        shape = recorder.measure_target(run, target.locator, target.frame is run.page.main_frame, timeout_s,
+                                        target.handle)
     trace.steps.append(record)
     navigations = run.events.navigations
     try:
@@ -78,7 +79,7 @@ def _find_target(run: PathRun, step: Step, timeout_s: float, record: StepTrace,
         return None, None
     try:
         with run.guard(timeout_s + KILL_GRACE_S, f"looking for {step.locator.describe()}"):
-            target = find(run.page, step.locator, timeout_s, check=run.check)
+            target = find(run.page, step.locator, timeout_s, check=run.check, keep_handle=True)
     except TargetNotFound as exc:
         return None, exc
     record.find_ms = round((time.monotonic() - started) * 1000, 1)
