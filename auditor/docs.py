@@ -18,7 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from heuristics._evidence import SIDES, declared_figures
+from auditor.findings import SIDES
+from heuristics._evidence import declared_figures
 from heuristics.base import Heuristic, TracePart
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "heuristics.md"
@@ -48,6 +49,8 @@ def _figures(h: Heuristic) -> list[str]:
              "The keys of a finding's `measured` object (`[]`: a list of such objects), as the reports label them.",
              "", "| key | label | unit | compared |", "|---|---|---|---|"]
     for f in declared_figures(h.meta.evidence):
+        if f.group is not None:  # a sub-model: its own figures follow
+            continue
         side = SIDES[f.side].lower() if f.side else "-"
         lines.append(f"| `{f.key}` | {_cell(f.label)} | {_cell(f.unit) or '-'} | {side} |")
     return lines

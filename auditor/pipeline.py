@@ -132,13 +132,14 @@ EXPLORED_FLOW = "explored-flow.yaml"  # the paths the search found, as a flow fi
 
 def explore_and_audit(url: str, goal: str, run_dir: Path, budget=None, browser: str | None = None,
                       user_agent: str | None = None, outputs: OutputOptions = OutputOptions(),
-                      session=None) -> AuditResult:
+                      session=None, suppressions: list = ()) -> AuditResult:
     """`consent-audit explore`: search the page for the shortest refusal and acceptance paths
     (auditor.gather.explore), write them as a flow file in the run folder, and replay that file exactly
     like a scripted flow (same driver, FlowTrace, heuristics and reports). The Exploration rides in the
     trace, so every report says how each path was found. A page without a consent notice, or one whose
     refusal the search could not find, is judged without a replay (status no-consent-ui or
-    goal-unreachable); a page that did not load is incomplete."""
+    goal-unreachable); a page that did not load is incomplete. ``suppressions`` (the project's: the flow is
+    generated, so it has none of its own) are applied as ``audit`` applies them."""
     from contextlib import ExitStack
 
     from auditor.clock import utc_now
@@ -167,7 +168,7 @@ def explore_and_audit(url: str, goal: str, run_dir: Path, budget=None, browser: 
         else:
             trace = _unreplayed_trace(exploration, session, started, why)
     trace.exploration = exploration
-    report = judge(trace)
+    report = judge(trace, list(suppressions))
     return AuditResult(trace, report, run_dir, write_outputs(trace, report, run_dir, outputs))
 
 

@@ -16,38 +16,11 @@ from __future__ import annotations
 
 import types
 import typing
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# unit -> (suffix after 1, suffix after any other number); a suffix starting with a space is a word
-UNITS: dict[str, tuple[str, str]] = {
-    "": ("", ""),  # counts of things the label names, words, flags, free text
-    "clicks": (" click", " clicks"),
-    "actions": (" action", " actions"),
-    "steps": (" step", " steps"),
-    "page loads": (" page load", " page loads"),
-    "characters": (" character", " characters"),
-    "words": (" word", " words"),
-    "s": (" s", " s"),
-    "ms": (" ms", " ms"),
-    "px": (" px", " px"),
-    "px²": (" px²", " px²"),
-    ":1": (":1", ":1"),  # contrast ratios
-    "%": ("%", "%"),  # the value is already a percentage (40 -> "40%")
-    "fraction": ("", ""),  # 0..1, shown as a percentage (0.4 -> "40%")
-    "×": ("×", "×"),  # how many times one figure is another
-    "points": (" point", " points"),
-}
-
-# side -> column heading in a side-by-side comparison row
-SIDES: dict[str, str] = {
-    "goal": "Goal path",
-    "baseline": "Baseline path",
-    "refusal": "Refusal control",
-    "accept": "Accept control",
-}
+from auditor.findings import SIDES, UNITS, Figure
 
 
 class Evidence(BaseModel):
@@ -97,24 +70,18 @@ def nested_label(parent: str, label: str) -> str:
     return f"{parent}: {label if label[1:2].isupper() else label[:1].lower() + label[1:]}"
 
 
-@dataclass(frozen=True)
-class FigureSpec:
-    key: str  # its path in ``measured``: "thresholds.high_actions", "waits[].ms"
-    label: str  # "Thresholds: high from"
-    unit: str
-    compare: str | None = None
-    side: str | None = None
-
-
-def declared_figures(model: type[Evidence], prefix: str = "", parent: str = "") -> list[FigureSpec]:
-    """Every figure ``model`` declares, sub-models flattened: what the docs catalogue lists."""
-    out: list[FigureSpec] = []
+def declared_figures(model: type[Evidence], prefix: str = "", parent: str = "") -> list[Figure]:
+    """Every figure ``model`` declares, in declaration order, sub-models flattened after their own entry
+    (``group``): what the judge puts in the report, so reporters need no heuristic code, and what the docs
+    catalogue lists."""
+    out: list[Figure] = []
     for name, info in model.model_fields.items():
-        label, unit, compare, side = figure_info(model, name)
-        label = nested_label(parent, label) if parent else label
+        own, unit, compare, side = figure_info(model, name)
+        label = nested_label(parent, own) if parent else own
         sub, many = sub_model(info.annotation)
+        group = None if sub is None else ("many" if many else "one")
+        out.append(Figure(key=prefix + name, label=label, own_label=own, unit=unit, compare=compare, side=side,
+                          group=group))
         if sub is not None:
             out += declared_figures(sub, f"{prefix}{name}{'[]' if many else ''}.", label)
-        else:
-            out.append(FigureSpec(prefix + name, label, unit, compare, side))
     return out

@@ -213,6 +213,10 @@ class Salience(Evidence):
     accept_area: float | None = figure("Area", "px²", compare="area", side="accept")
     opt_out_contrast: float | None = figure("Text contrast", ":1", compare="contrast", side="refusal")
     accept_contrast: float | None = figure("Text contrast", ":1", compare="contrast", side="accept")
+    opt_out_contrast_unknown: str = figure("Why the text contrast could not be measured",
+                                           compare="contrast_unknown", side="refusal")
+    accept_contrast_unknown: str = figure("Why the text contrast could not be measured",
+                                          compare="contrast_unknown", side="accept")
     opt_out_style: str = figure("Look", compare="style", side="refusal")
     accept_style: str = figure("Look", compare="style", side="accept")
     opt_out_font_weight: int = figure("Font weight (CSS)", compare="font_weight", side="refusal")
@@ -228,12 +232,26 @@ def _area(el: Element) -> float | None:
     return round(el.box.area, 1) if el.box is not None else None
 
 
+def contrast_not_compared(c: Salience) -> str | None:
+    """'contrast not compared ("Reject": why)' when either side's contrast is unknown, so a comparison that
+    could not look at contrast never reads as "as prominent in contrast"; None when both were measured."""
+    if c.opt_out_contrast is not None and c.accept_contrast is not None:
+        return None
+    why = [f'"{name}": {reason or "no text contrast was measured"}'
+           for name, value, reason in ((c.opt_out_label, c.opt_out_contrast, c.opt_out_contrast_unknown),
+                                       (c.accept_label, c.accept_contrast, c.accept_contrast_unknown))
+           if value is None]
+    return f"contrast not compared ({'; '.join(why)})"
+
+
 def compare(optout: Element, accept: Element) -> Salience:
     """The two controls side by side, the ratios accept / opt-out per dimension, and the dimensions on
     which the opt-out is weaker.
 
     ``weaker`` lists area, style, contrast, font_weight and font_size when they are weaker, then
     ``position`` (accept first) when at least one other is: accept-first alone is common in fair designs.
+    A side whose contrast could not be measured carries the reason (``*_contrast_unknown``) and contrast
+    is not compared (:func:`contrast_not_compared`).
     """
     ratios = Ratios(
         area=area_ratio(accept, optout),
@@ -250,10 +268,14 @@ def compare(optout: Element, accept: Element) -> Salience:
         accept_first = dy < -4 or (abs(dy) <= 4 and accept.box.x < optout.box.x)
     if accept_first and weaker:
         weaker.append("position")
+    # only the sides whose contrast could not be measured carry a reason (unset fields stay out of reports)
+    unknown = {f"{side}_contrast_unknown": el.contrast_unknown
+               for side, el in (("opt_out", optout), ("accept", accept)) if el.contrast is None and el.contrast_unknown}
     return Salience(
         opt_out_label=label(optout), accept_label=label(accept),
         opt_out_area=_area(optout), accept_area=_area(accept),
         opt_out_contrast=optout.contrast, accept_contrast=accept.contrast,
+        **unknown,
         opt_out_style=STYLE_NAME[style_level(optout)], accept_style=STYLE_NAME[style_level(accept)],
         opt_out_font_weight=optout.font_weight, accept_font_weight=accept.font_weight,
         opt_out_font_size=optout.font_size, accept_font_size=accept.font_size,

@@ -51,6 +51,13 @@ What it does
     when the baseline's rival appeared at least 1 s sooner (or is unknown), so a slow page that renders
     both answers late is not blamed.
 
+    Contrast that could not be measured. Over a background image or gradient whose rendered pixels could
+    not be read, under a blur or a blend mode, the contrast is unknown (``Element.contrast_unknown``): it is
+    no ``low_contrast`` signal, and no pass either. ``measured`` records the reason (``contrast_unknown``)
+    and how a known contrast was measured (``contrast_source``: CSS colours or rendered pixels); when no
+    control fires, the outcome's summary says the contrast of that control could not be measured, an
+    incomplete check.
+
     Shadow DOM and iframes are no trick by themselves (a person cannot tell), but tools that do not pierce
     them miss the control; ``measured`` records ``in_shadow`` and ``in_iframe`` so a report shows the
     control was measured where it really lives (colours are composited across shadow hosts and frames).
@@ -77,7 +84,7 @@ from auditor.findings import Finding
 from auditor.trace import Element, FlowTrace, StepTrace
 from heuristics._salience import Rival, area_ratio, is_consent_control, rival
 from heuristics._words import affordance, page, same_control
-from heuristics.base import Evidence, HeuristicMeta, TracePart, figure, finding
+from heuristics.base import Checked, Evidence, HeuristicMeta, TracePart, figure, finding
 
 MIN_CONTRAST = 4.5  # WCAG 2 AA, normal text
 STRONG_CONTRAST = 3.0  # below even the large-text minimum
@@ -110,6 +117,8 @@ class Measured(Evidence):
                                               compare="appeared", side="accept")
     delayed: bool = figure("Appeared late, after the opposite choice")
     contrast: float | None = figure("Text contrast (WCAG 2)", ":1")
+    contrast_unknown: str = figure("Why the text contrast could not be measured")
+    contrast_source: str = figure("How the contrast was measured (CSS colours or rendered pixels)")
     font_size: float = figure("Font size", "px")
     has_fill: bool = figure("Has a filled background")
     has_border: bool = figure("Has a border")
@@ -173,6 +182,17 @@ def _folded(trace: FlowTrace, step: StepTrace) -> tuple[Element, int] | None:
     return None
 
 
+def _contrast_evidence(el: Element) -> dict:
+    """How the contrast was measured, and why it could not be when it could not (then it is no signal,
+    and no pass either: see :func:`check`)."""
+    out = {}
+    if el.contrast is None and el.contrast_unknown:
+        out["contrast_unknown"] = el.contrast_unknown
+    if el.contrast_source is not None:
+        out["contrast_source"] = el.contrast_source
+    return out
+
+
 def _signals(el: Element, opposite: Rival, step: StepTrace,
              folded: tuple[Element, int] | None) -> tuple[list[str], list[str], dict]:
     """(signals, strong signals, measured values) for one control."""
@@ -187,6 +207,7 @@ def _signals(el: Element, opposite: Rival, step: StepTrace,
     measured: dict = {
         "label": _label(el),
         "contrast": el.contrast,
+        **_contrast_evidence(el),
         "font_size": el.font_size,
         "has_fill": el.has_fill,
         "has_border": el.has_border,
@@ -357,6 +378,9 @@ def _describe(el: Element, signals: list[str], measured: dict) -> tuple[str, str
                      f'{measured["area"]:g} px²)')
     detail = (f'The control the person must click, "{measured["label"]}", is hard to notice: '
               + "; ".join(facts) + f" ({len(signals)} signals).")
+    if "contrast_unknown" in measured:
+        detail += (f' Its text contrast could not be measured ({measured["contrast_unknown"]}), so it is not '
+                   "counted either way.")
     return title, detail
 
 
@@ -371,5 +395,22 @@ def _check_step(trace: FlowTrace, step: StepTrace) -> Finding | None:
                    element=step.target, measured=measured)
 
 
+def _unmeasured(judged: list[StepTrace]) -> list[str]:
+    """'the contrast of "Reject" could not be measured (why)' for each judged control whose contrast is
+    unknown, once per label."""
+    seen: dict[str, str] = {}
+    for step in judged:
+        el = step.target_element
+        if el.contrast is None and el.contrast_unknown:
+            seen.setdefault(_label(el), el.contrast_unknown)
+    return [f'the contrast of "{name}" could not be measured ({why})' for name, why in seen.items()]
+
+
 def check(trace: FlowTrace) -> list[Finding]:
-    return [f for f in (_check_step(trace, step) for step in trace.goal.steps if _judged(step)) if f is not None]
+    judged = [step for step in trace.goal.steps if _judged(step)]
+    findings = [f for f in (_check_step(trace, step) for step in judged) if f is not None]
+    unmeasured = _unmeasured(judged)
+    if findings or not unmeasured:
+        return findings
+    return Checked([], summary="; ".join(unmeasured) + ": an incomplete check, not a pass (its other signals "
+                   "were checked: none fired)")

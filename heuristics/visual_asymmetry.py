@@ -34,6 +34,12 @@ What it does
     dimensions that set the severity. When every weaker dimension is cited, the finding is **info**
     (0 points): it shows the comparison without charging it twice.
 
+    Contrast that could not be measured. Over a background image or gradient whose pixels could not be
+    read, under a blur or a blend mode, a control's contrast is unknown (``Element.contrast_unknown``).
+    Then contrast is not compared: the reason is in ``opt_out_contrast_unknown`` /
+    ``accept_contrast_unknown``, the finding's detail says "contrast not compared", and when nothing else
+    is weaker the summary says the check is incomplete, never that the two are as prominent in contrast.
+
 Why is this bad?
     People choose what they see first and what looks like the main action. A big blue "Accept all" next to
     a small grey "Reject" link steers the choice without a word being said. The EDPB calls it *Hidden in
@@ -56,6 +62,7 @@ from heuristics._salience import (
     Salience,
     choice_step,
     compare,
+    contrast_not_compared,
     rival,
 )
 from heuristics._words import first_choice_pair, label
@@ -117,9 +124,13 @@ def check(trace: FlowTrace) -> list[Finding]:
         raise NotApplicable(f'no accept control in the layer of "{label(optout)}" to compare it with')
     rival_el, same_snapshot = opposite.element, opposite.same_screen
     c = compare(optout, rival_el)
+    unmeasured = contrast_not_compared(c)
     if not c.weaker:
-        return Checked(summary=f'"{c.opt_out_label}" is as prominent as "{c.accept_label}" in area, contrast, '
-                               "style, font weight, font size and position")
+        if unmeasured is None:
+            return Checked(summary=f'"{c.opt_out_label}" is as prominent as "{c.accept_label}" in area, contrast, '
+                                   "style, font weight, font size and position")
+        return Checked(summary=f'"{c.opt_out_label}" is as prominent as "{c.accept_label}" in area, style, font '
+                               f"weight, font size and position; {unmeasured}: an incomplete check, not a pass")
     n = len(c.weaker)
     charged_there = set(hidden_affordance.charged_signals(trace, goal_step))
     cited = [d for d in c.weaker if SAME_REASON.get(d) in charged_there]
@@ -146,9 +157,11 @@ def check(trace: FlowTrace) -> list[Finding]:
     if cited:
         detail += (f" Already charged under hidden-affordance, which found the control hard to see in absolute "
                    f"terms for the same reason: {', '.join(cited)}; cited here, not counted again.")
+    if unmeasured is not None:
+        detail += f" {unmeasured[:1].upper() + unmeasured[1:]}."
     if not same_snapshot:
         detail += " The opposite control was measured in the baseline's snapshot of the same page."
-    measured = Measured(**dict(c), url=goal_step.url, weaker_count=n, charged=charged,
+    measured = Measured(**c.model_dump(exclude_unset=True), url=goal_step.url, weaker_count=n, charged=charged,
                         cited_from_hidden_affordance=cited,
                         thresholds=Thresholds(weaker_ratio=WEAKER_RATIO, high_dimensions=HIGH_DIMENSIONS))
     title = f'"{o}" is visually weaker than "{a}" ({", ".join(c.weaker)})'

@@ -113,7 +113,7 @@ def test_a_respected_refusal_passes_and_no_capture_is_not_applicable():
 def test_the_consent_comparison_renders_side_by_side():
     text = markdown(compare(_trace(_after(tcfapi=GRANTS), _after([_cookie("_ga_x|<b>")], tcfapi=REFUSED))))
     assert "| Purposes consented (TCF) | 1, 3, 4 | none |" in text
-    assert "_ga_x\\|&lt;b>" in text  # page-derived names are escaped
+    assert "\\_ga\\_x\\|&lt;b&gt;" in text  # page-derived names are escaped (escape_md)
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +151,26 @@ def test_both_paths_are_captured_before_after_and_on_reload(audits):
     cmp = compare(trace)
     assert cmp.goal.tc_string.purposes_consent == [] and cmp.baseline.tc_string.purposes_consent[:3] == [1, 2, 3]
     assert trace.goal.aftermath.seconds < 5
+
+
+def _cookie_comparison():
+    return compare(_trace(_after(tcfapi=GRANTS), _after([_cookie("_ga_x|<b>*y*")], tcfapi=REFUSED)))
+
+
+def test_consent_rows_are_plain_text_for_every_renderer():
+    from auditor.report.consent_string import rows
+
+    cookies = next(r for r in rows(_cookie_comparison()) if r[0] == "Tracking cookies")
+    assert cookies == ("Tracking cookies", "none", "_ga_x|<b>*y*")
+
+
+def test_the_html_report_shows_no_markdown_escapes_and_still_escapes_html(tmp_path):
+    from tests.report_factory import make_report
+
+    from auditor.report.html import render_html
+
+    html = render_html(make_report(after_choice=_cookie_comparison()), tmp_path)
+    section = html[html.index('<section id="after-choice">'):]
+    section = section[:section.index("</section>")]
+    assert "<td>_ga_x|&lt;b&gt;*y*</td>" in section  # as the page named it, HTML-escaped once
+    assert "\\" not in section and "&amp;lt;" not in section and "<b>" not in section

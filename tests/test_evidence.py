@@ -13,10 +13,13 @@ from rich.console import Console
 
 from auditor.docs import generate
 from auditor.evidence.diff import diff_reports
+from auditor.judge.figures import figures_of
 from auditor.report.evidence_table import evidence_table, format_value
 from auditor.report.html import render_html
-from auditor.report.json_report import SCHEMA_PATH, render_json
+from auditor.report.json_report import render_json
+from auditor.schema import SCHEMA_PATH
 from auditor.report.markdown import render_markdown
+from auditor.report.model import HeuristicInfo
 from auditor.report.terminal import render_terminal
 from heuristics import asymmetric_path, path_length
 from heuristics.base import Evidence, HeuristicMeta, figure, finding
@@ -30,8 +33,14 @@ ASYMMETRY = {"goal_clicks": 5, "baseline_clicks": 1, "goal_seconds": 12.345, "ba
              "goal_complete": True}
 
 
+def _declared(*ids: str) -> list[HeuristicInfo]:
+    """The report's catalogue entries of ``ids`` with their declared figures, as the judge writes them."""
+    return [HeuristicInfo(id=i, title=i, severity="high", version="1", figures=figures_of(i)) for i in ids]
+
+
 def _asymmetry_report(measured: dict | None = None):
-    return make_report([make_finding(1, heuristic="asymmetric-path", measured=measured or ASYMMETRY)])
+    return make_report([make_finding(1, heuristic="asymmetric-path", measured=measured or ASYMMETRY)],
+                       heuristics=_declared("asymmetric-path"))
 
 
 # --- declaration and validation ----------------------------------------------------------------------------
@@ -90,7 +99,7 @@ def test_values_read_as_words():
 # --- rendering -----------------------------------------------------------------------------------------------
 
 def test_comparison_is_one_row_with_a_column_per_side():
-    t = evidence_table("asymmetric-path", ASYMMETRY)
+    t = evidence_table(ASYMMETRY, figures_of("asymmetric-path"))
     assert t.typed and t.sides == ("Goal path", "Baseline path")
     rows = {r.label: r.values for r in t.compared}
     assert rows["Clicks"] == ("5 clicks", "1 click") and rows["Estimated time"] == ("12.35 s", "2 s")
@@ -100,7 +109,7 @@ def test_comparison_is_one_row_with_a_column_per_side():
 
 
 def test_unknown_heuristic_falls_back_to_humanised_keys():
-    t = evidence_table("some-old-plugin", {"min_length": 20, "ratio": 0.25})
+    t = evidence_table({"min_length": 20, "ratio": 0.25}, figures_of("some-old-plugin"))
     assert not t.typed and [(r.label, r.values) for r in t.figures] == [("Min length", ("20",)), ("Ratio", ("0.25",))]
 
 
@@ -116,7 +125,8 @@ def test_html_rows_have_labels_units_and_raw_values_escaped(tmp_path):
     evil = '<script>alert(1)</script>"&'
     report = make_report([make_finding(1, heuristic="asymmetric-path", measured=ASYMMETRY),
                           make_finding(2, measured={"label": evil, "baseline_label": "Accept all", "area": 900.0,
-                                                    "baseline_area": 9000.0, "contrast": 1.13})])
+                                                    "baseline_area": 9000.0, "contrast": 1.13})],
+                         heuristics=_declared("asymmetric-path", "hidden-affordance"))
     html = render_html(report, tmp_path)
     assert '<th scope="col" class="n">Goal path</th><th scope="col" class="n">Baseline path</th>' in html
     assert '<tr><th scope="row">Clicks</th><td class="n">5 clicks</td><td class="n">1 click</td></tr>' in html

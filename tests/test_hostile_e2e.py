@@ -214,8 +214,9 @@ def test_busy_looping_page_is_stopped_and_reported(tmp_path, server):
 
 
 def test_huge_dom_snapshot_stays_fast(server):
-    """One snapshot of 50,000 elements (5,000 kept): measured ~1 s here; it was 30-40 s before the snapshot
-    script's per-element sibling and label scans and Playwright's result serialiser were replaced."""
+    """One snapshot of 50,000 elements (5,000 kept): measured ~1-2 s here; it was 30-40 s before the
+    snapshot script's per-element sibling and label scans and Playwright's result serialiser were replaced.
+    The bound catches that kind of regression, not a slower machine (benchmarks/ measure speed)."""
     from playwright.sync_api import sync_playwright
 
     from auditor.gather import snapshot
@@ -234,11 +235,11 @@ def test_huge_dom_snapshot_stays_fast(server):
             browser.close()
     print(f"huge-dom: snapshot of 50,000 elements in {seconds:.2f} s")
     assert snap.truncated is True and len(snap.elements) == 5000
-    assert seconds < 6, seconds
+    assert seconds < 20, seconds
 
 
 def test_huge_dom_audit_is_bounded(tmp_path, server):
-    o = audit_case("huge-dom", tmp_path, server, bound=45)
+    o = audit_case("huge-dom", tmp_path, server, bound=120)  # bounded, not timed: ~20 s idle, 90 s at load 13
     assert o.code == 0, o.stderr
     assert o.step(1)["snapshot"]["truncated"] is True
     assert any("screenshot shows the top" in w for w in o.step(1)["warnings"])  # a 210,000 px tall page

@@ -14,13 +14,8 @@ from markdown_it import MarkdownIt
 from rich.console import Console
 
 from auditor.report.html import image_size, render_html
-from auditor.report.json_report import (
-    SCHEMA_PATH,
-    main,
-    render_json,
-    report_schema,
-    write_reports,
-)
+from auditor.report.json_report import render_json, write_reports
+from auditor.schema import SCHEMA_PATH, main, report_schema
 from auditor.report.markdown import escape_md, render_markdown
 from auditor.report.model import Report
 from auditor.report.terminal import render_terminal
@@ -218,7 +213,7 @@ def test_schema_rejects_a_broken_report():
 def test_committed_schema_is_current():
     committed = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert committed == report_schema(), \
-        "schemas/report.schema.json is stale: run python -m auditor.report.json_report --write-schema"
+        "schemas/report.schema.json is stale: run python -m auditor.schema --write-schema"
     assert main(["--check-schema"]) == 0
 
 

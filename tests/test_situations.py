@@ -299,3 +299,29 @@ def test_the_cli_signs_in_with_a_storage_state(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "**Situation:** signed in \\(storage state\\)" in (tmp_path / "run" / "report.md").read_text()
     assert not [n for n, data in _all_bytes(tmp_path / "run") if b"fixture-token-cli" in data]
+
+
+# --- a login page that hangs (fixtures/hostile/login-*) ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_site():
+    from tests.hostile_server import hostile_server
+
+    with hostile_server(FIXTURES / "hostile") as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("case, failure, words, bound", [
+    # the login page busy-loops: the watchdog stops its scripts at step_timeout + KILL_GRACE_S (5 s)
+    ("login-busy-loop", "page-fault", ("stopped responding while signing in (login step 2, fill", "busy"), 30),
+    # "Sign in" never answers and done may wait 120 s: the login gets the flow_timeout (4 s) + 3 s grace
+    ("login-never-ends", "timeout", ("took longer than the flow_timeout of 4 s",), 25),
+])
+def test_a_login_page_that_hangs_ends_the_audit_as_the_sites_fault(hostile_site, tmp_path, case, failure, words,
+                                                                   bound):
+    from tests.test_hostile_e2e import assert_incomplete, audit_case
+
+    o = audit_case(case, tmp_path, hostile_site, bound=bound)  # asserts the wall-time bound and the outputs
+    assert_incomplete(o, failure, None, "the sign-in (login) failed before the path began", *words)
+    assert o.goal["steps"] == []  # nothing of the path ran: the person never reached the notice

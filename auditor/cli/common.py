@@ -36,7 +36,8 @@ class Exit(IntEnum):
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Audit the opt-out side of consent notices for deceptive design.")
 console = Console()
-err = Console(stderr=True)
+# Errors are never hard-wrapped: a path or a flow-file line stays whole, to copy and to grep.
+err = Console(stderr=True, soft_wrap=True)
 
 class BadInput(Exception):
     pass

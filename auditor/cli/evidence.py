@@ -79,7 +79,7 @@ def history(
     flow: str = typer.Argument(..., help="a flow name or flow file path"),
     store: Optional[str] = typer.Option(None, "--store", help="run store (default reports/consent-audit.db)"),
 ) -> None:
-    """List a flow's audits over time from the run store."""
+    """List a flow's audits over time from the run store: open findings, and those a suppression covered."""
     from auditor.config import load_settings
     from auditor.evidence.store import history as load_history
     from auditor.evidence.store import store_path
@@ -90,10 +90,11 @@ def history(
         console.print(f"No audits of {escape(flow)} in {escape(str(store_path(location)))}", highlight=False)
         return
     table = Table(title=f"Audits of {escape(rows[-1].flow_name)}")
-    for column in ("#", "time (UTC)", "status", "friction", "findings", "run folder"):
-        table.add_column(column, justify="right" if column in ("#", "friction", "findings") else "left")
+    numbers = ("#", "friction", "open findings", "suppressed")
+    for column in ("#", "time (UTC)", "status", "friction", "open findings", "suppressed", "run folder"):
+        table.add_column(column, justify="right" if column in numbers else "left")
     for r in rows:
         when = (r.started_at or r.recorded_at or "").replace("T", " ").removesuffix("+00:00")
-        table.add_row(str(r.id), when, r.status, str(r.friction), str(r.findings),
+        table.add_row(str(r.id), when, r.status, str(r.friction), str(r.findings), str(r.suppressed),
                       escape(r.run_dir or ""))
     console.print(table)

@@ -148,16 +148,6 @@ def _severity_of_exit(code: Exit) -> int:
     return (Exit.DONE, Exit.GATE, Exit.INCOMPLETE, Exit.BAD_INPUT, Exit.INTERNAL).index(code)
 
 
-def _rescore_suppressions(trace, settings) -> list:
-    """The suppressions as they read now: the flow file the trace names (when it is still there) and the
-    project's, so a finding reviewed after the run can be suppressed by rescoring."""
-    from auditor.flow.spec import load_flow
-
-    flow_file = Path(trace.flow.file) if trace.flow.file and "\0" not in trace.flow.file else None
-    own = load_flow(flow_file).suppressions() if flow_file is not None and flow_file.is_file() else []
-    return own + settings.suppressions
-
-
 def _rescore_dir(trace_file: Path) -> Path:
     """A new run folder beside the trace's own: <run>-rescored-<UTC stamp> (the original stays evidence)."""
     from datetime import datetime, timezone
@@ -211,6 +201,7 @@ def rescore(
     trace and its screenshots and a manifest naming the trace's sha256; the original folder and its
     manifest stay untouched as evidence unless --in-place is given."""
     from auditor.evidence.run_folder import prepare_run_dir
+    from auditor.judge.suppress import configured_suppressions
     from auditor.pipeline import OutputOptions
     from auditor.pipeline import rescore as run_rescore
     from auditor.report.terminal import render_terminal
@@ -224,7 +215,9 @@ def rescore(
         prepare_run_dir(run_dir)
     report, outputs = run_rescore(trace, trace_file, run_dir, OutputOptions(
         formats=tuple(formats or ()), fail_on=fail_on, max_friction=max_friction,
-        store=None if no_store else (store or settings.store or "")), _rescore_suppressions(trace, settings))
+        store=None if no_store else (store or settings.store or "")),
+        # as they read now: a finding reviewed after the run can be suppressed by rescoring
+        configured_suppressions(trace.flow.file))
     if quiet:
         console.print(f"{escape(report.headline)}\nFriction {report.friction}/100", highlight=False)
     else:
@@ -320,6 +313,7 @@ def explore(
 
     from auditor.evidence.run_folder import prepare_run_dir
     from auditor.exploration import Budget
+    from auditor.judge.suppress import configured_suppressions
     from auditor.pipeline import EXPLORED_FLOW, OutputOptions, explore_and_audit
     from auditor.report.terminal import render_terminal
 
@@ -333,7 +327,7 @@ def explore(
                             store=None if no_store else (store or settings.store or ""))
     with console.status(f"Exploring {escape(url)} in Chromium..."):
         result = explore_and_audit(url, goal, run_dir, budget=budget, browser=browser, user_agent=user_agent,
-                                   outputs=outputs)
+                                   outputs=outputs, suppressions=configured_suppressions())
     if quiet:
         console.print(f"{escape(result.report.headline)}\nFriction {result.report.friction}/100", highlight=False)
     else:

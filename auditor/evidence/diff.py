@@ -4,6 +4,9 @@ Findings are matched by heuristic, path and step (and, among several at the same
 they name, then by order). A matched pair whose severity or measured figures differ is *changed*; the
 figures are compared field by field as the heuristic declares them (label and unit: "Clicks (goal path)
 5 clicks -> 3 clicks"), a key no model declares by its name.
+A finding a team's suppression covers (docs/suppressions.md) is not an open problem: a matched pair that
+became suppressed or stopped being suppressed is reported as such (never as fixed or new), and a suppressed
+finding that appears or disappears is kept apart from the new and fixed ones.
 Given run folders, the wording of the first page is compared too, read from each run's HTML evidence
 (auditor/evidence/page_words.py): a notice that now says something else is a change a reader must see.
 Works on run folders or report.json files; never opens a browser.
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.evidence.page_words import first_page_sentences
+from auditor.judge.figures import figures_of
 from auditor.report.evidence_table import MISSING, figure_cells
 from auditor.report.model import Report, ReportFinding
 
@@ -33,8 +37,8 @@ class Change:
         out = []
         if self.before.severity != self.after.severity:
             out.append(f"severity {self.before.severity} -> {self.after.severity}")
-        before = {c.key: c for c in figure_cells(self.before.heuristic, self.before.measured)}
-        after = {c.key: c for c in figure_cells(self.after.heuristic, self.after.measured)}
+        before = {c.key: c for c in figure_cells(self.before.measured, figures_of(self.before.heuristic))}
+        after = {c.key: c for c in figure_cells(self.after.measured, figures_of(self.after.heuristic))}
         for key in dict.fromkeys([*after, *before]):
             a, b = before.get(key), after.get(key)
             if (a.raw if a else None) != (b.raw if b else None):
@@ -71,10 +75,14 @@ class RunDiff:
     b: Report
     a_label: str
     b_label: str
-    new: list[ReportFinding] = field(default_factory=list)
-    fixed: list[ReportFinding] = field(default_factory=list)
+    new: list[ReportFinding] = field(default_factory=list)  # open findings only: new problems
+    fixed: list[ReportFinding] = field(default_factory=list)  # open findings only: problems gone
     changed: list[Change] = field(default_factory=list)
     unchanged: list[ReportFinding] = field(default_factory=list)
+    now_suppressed: list[Change] = field(default_factory=list)  # open before, accepted by the team after
+    unsuppressed: list[Change] = field(default_factory=list)  # suppressed before, open again after
+    new_suppressed: list[ReportFinding] = field(default_factory=list)  # appeared already suppressed
+    gone_suppressed: list[ReportFinding] = field(default_factory=list)  # suppressed before, not found after
     metrics: list[MetricDelta] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     wording: WordingChange | None = None  # None: a run has no HTML evidence of its first page
@@ -85,7 +93,8 @@ class RunDiff:
 
     @property
     def any_change(self) -> bool:
-        return bool(self.new or self.fixed or self.changed or self.friction_delta
+        return bool(self.new or self.fixed or self.changed or self.friction_delta or self.now_suppressed
+                    or self.unsuppressed or self.new_suppressed or self.gone_suppressed
                     or any(m.before != m.after for m in self.metrics)
                     or (self.wording and (self.wording.added or self.wording.removed)))
 
@@ -146,10 +155,16 @@ def diff_reports(a: Report, b: Report, a_label: str = "A", b_label: str = "B") -
                 right.remove(match)
         pairs += list(zip(left, right))
         n = min(len(left), len(right))
-        d.fixed += left[n:]
-        d.new += right[n:]
+        for f in left[n:]:
+            (d.gone_suppressed if f.suppressed else d.fixed).append(f)
+        for f in right[n:]:
+            (d.new_suppressed if f.suppressed else d.new).append(f)
         for before, after in pairs:
-            if before.severity != after.severity or before.measured != after.measured:
+            if before.suppressed is None and after.suppressed is not None:
+                d.now_suppressed.append(Change(before, after))
+            elif before.suppressed is not None and after.suppressed is None:
+                d.unsuppressed.append(Change(before, after))
+            elif before.severity != after.severity or before.measured != after.measured:
                 d.changed.append(Change(before, after))
             else:
                 d.unchanged.append(after)
@@ -187,10 +202,40 @@ def _finding_rows(d: RunDiff) -> list[tuple[str, str, str, str, str]]:
     """(change, rule, where, severity, title or what changed) for every new, fixed and changed finding."""
     rows = [("new", f.heuristic, _where(f), f.severity, f.title) for f in d.new]
     rows += [("fixed", f.heuristic, _where(f), f.severity, f.title) for f in d.fixed]
-    for c in d.changed:
-        sev = c.after.severity if c.before.severity == c.after.severity else f"{c.before.severity} -> {c.after.severity}"
-        rows.append(("changed", c.after.heuristic, _where(c.after), sev, "; ".join(c.what)))
+    for label, changes in (("changed", d.changed), ("now suppressed", d.now_suppressed),
+                           ("no longer suppressed", d.unsuppressed)):
+        for c in changes:
+            sev = c.after.severity if c.before.severity == c.after.severity else \
+                f"{c.before.severity} -> {c.after.severity}"
+            text = "; ".join(c.what) if label == "changed" else "; ".join([c.after.title, *c.what])
+            if label == "now suppressed":
+                text += f" ({c.after.suppressed_text})"
+            elif label == "no longer suppressed":
+                text += f" (was {c.before.suppressed_text})"
+            rows.append((label, c.after.heuristic, _where(c.after), sev, text))
+    rows += [("new, suppressed", f.heuristic, _where(f), f.severity, f"{f.title} ({f.suppressed_text})")
+             for f in d.new_suppressed]
+    rows += [("gone, was suppressed", f.heuristic, _where(f), f.severity, f.title) for f in d.gone_suppressed]
     return rows
+
+
+def counts_text(d: RunDiff) -> str:
+    """'1 new, 2 fixed, 0 changed, 1 now suppressed, 4 unchanged finding(s)': the suppression counts only
+    when a suppression changed something, so the usual line stays short."""
+    parts = [f"{len(d.new)} new", f"{len(d.fixed)} fixed", f"{len(d.changed)} changed"]
+    for n, label in ((len(d.now_suppressed), "now suppressed"), (len(d.unsuppressed), "no longer suppressed"),
+                     (len(d.new_suppressed), "new but suppressed"),
+                     (len(d.gone_suppressed), "gone that were suppressed")):
+        if n:
+            parts.append(f"{n} {label}")
+    return ", ".join(parts) + f", {len(d.unchanged)} unchanged finding(s)"
+
+
+def open_findings_text(d: RunDiff) -> str:
+    """'Open findings 5 -> 3 (2 suppressed)': what the score and the gates judge, before and after."""
+    muted = sum(f.suppressed is not None for f in d.b.findings)
+    return (f"Open findings {len(d.a.counted)} -> {len(d.b.counted)}"
+            + (f" ({muted} suppressed)" if muted else ""))
 
 
 def _signed(value) -> str:
@@ -213,8 +258,8 @@ def render_terminal(d: RunDiff, console) -> None:
     for w in d.warnings:
         console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
     console.print(f"Friction {d.a.friction} -> {d.b.friction} ({_signed(d.friction_delta)})", highlight=False)
-    console.print(f"{len(d.new)} new, {len(d.fixed)} fixed, {len(d.changed)} changed, "
-                  f"{len(d.unchanged)} unchanged finding(s)", highlight=False)
+    console.print(counts_text(d), highlight=False)
+    console.print(open_findings_text(d), highlight=False)
     table = Table(title="Findings", show_lines=False)
     for column in ("change", "rule", "where", "severity", "title / what changed"):
         table.add_column(column)
@@ -254,8 +299,7 @@ def render_markdown(d: RunDiff) -> str:
              f"- before: {_md(d.a_label)} ({_md(d.a.started_at or 'unknown time')})",
              f"- after: {_md(d.b_label)} ({_md(d.b.started_at or 'unknown time')})",
              f"- friction: {d.a.friction} -> {d.b.friction} (**{_signed(d.friction_delta)}**)",
-             f"- findings: {len(d.new)} new, {len(d.fixed)} fixed, {len(d.changed)} changed, "
-             f"{len(d.unchanged)} unchanged", ""]
+             f"- findings: {counts_text(d)}", f"- {open_findings_text(d)}", ""]
     for w in d.warnings:
         lines.append(f"> warning: {_md(w)}")
     if d.warnings:

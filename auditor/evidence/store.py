@@ -88,6 +88,13 @@ _MIGRATIONS: list[str] = [
         finished_at   TEXT NOT NULL
     );
     """,
+    # 3 -> 4: whether a team's suppression covered each finding, and why, so history and diffs never count an
+    # accepted finding as an open problem. NULL: recorded before the store kept it (read as not suppressed).
+    """
+    ALTER TABLE findings ADD COLUMN suppressed INTEGER;
+    ALTER TABLE findings ADD COLUMN suppression_reason TEXT;
+    ALTER TABLE findings ADD COLUMN suppression_source TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -192,9 +199,12 @@ def _insert_run(conn: sqlite3.Connection, report, run_dir: Path | str | None, ma
     run_id = cur.lastrowid
     conn.executemany(
         "INSERT INTO findings (run_id, number, heuristic, severity, path, step, title, points, measured, "
-        "element_label, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "element_label, url, suppressed, suppression_reason, suppression_source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(run_id, f.number, f.heuristic, f.severity, f.path, f.step, f.title, f.points,
-          json.dumps(f.measured, sort_keys=True, default=str), f.element_label, f.url)
+          json.dumps(f.measured, sort_keys=True, default=str), f.element_label, f.url,
+          int(f.suppressed is not None), f.suppressed.reason if f.suppressed else None,
+          f.suppressed.source if f.suppressed else None)
          for f in report.findings])
     conn.executemany("INSERT INTO metrics (run_id, name, value) VALUES (?, ?, ?)",
                      [(run_id, name, value) for name, value in report.metrics.model_dump().items()])
@@ -219,7 +229,8 @@ class HistoryRow:
     flow_file: str | None
     status: str
     friction: int
-    findings: int
+    findings: int  # open findings: those no suppression covered (what the score and the gates judged)
+    suppressed: int  # findings the team's suppressions covered: in the run's reports, not open problems
     run_dir: str | None
     manifest_sha256: str | None
 
@@ -236,9 +247,11 @@ def history(location: str | Path | None, flow: str) -> list[HistoryRow]:
     with closing(connect(location)) as conn:
         rows = conn.execute(
             f"SELECT r.id, r.recorded_at, r.started_at, r.flow_name, r.flow_file, r.status, r.friction, r.run_dir, "
-            f"r.manifest_sha256, (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id) AS n "
+            f"r.manifest_sha256, "
+            f"(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.suppressed IS NOT 1) AS n, "
+            f"(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.suppressed = 1) AS muted "
             f"FROM runs r WHERE r.flow_name IN ({marks}) OR r.flow_file IN ({marks}) ORDER BY r.id",
             (*candidates, *candidates)).fetchall()
     return [HistoryRow(id=r["id"], recorded_at=r["recorded_at"], started_at=r["started_at"], flow_name=r["flow_name"],
                        flow_file=r["flow_file"], status=r["status"], friction=r["friction"], findings=r["n"],
-                       run_dir=r["run_dir"], manifest_sha256=r["manifest_sha256"]) for r in rows]
+                       suppressed=r["muted"], run_dir=r["run_dir"], manifest_sha256=r["manifest_sha256"]) for r in rows]

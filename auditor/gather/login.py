@@ -5,6 +5,11 @@ trace or screenshot; only its cookies and storage (Playwright's storage state) r
 Its steps are not the person's effort to object, so they are neither counted nor judged; the path's trace
 says only "signed in: login ran, N steps". ``{env.NAME}`` placeholders are filled here, at the last moment,
 and every filled value is masked out of anything this module says (an error can quote a URL or a value).
+
+The login is bounded as a path is (auditor/gather/watchdog.py, docs/reliability.md): every call to its page
+runs under the watchdog (a script that never yields is stopped, the page closed ``KILL_GRACE_S`` later),
+and the whole login gets the flow's ``flow_timeout``. A login page that hangs is the site's fault: the
+path is incomplete (exit 3) and the reason says where the sign-in hung.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from playwright.sync_api import Error as PlaywrightError
 from auditor.flow.spec import ENV_PLACEHOLDER, Flow, Locator, Step
 from auditor.gather.context import secret
 from auditor.gather.done import holds, not_reached
-from auditor.gather.locate import TargetNotFound, find
+from auditor.gather.locate import PageGone, TargetNotFound, find
+from auditor.gather.watchdog import KILL_GRACE_S, PageHung, Watchdog
 
 MASK = "***"
 
@@ -43,28 +49,63 @@ def login_start(flow: Flow, path_start: str) -> str:
     return urljoin(path_start, "/" + start) if served_root else urljoin(path_start, start)
 
 
+class _Bounds:
+    """The login page under the watchdog: each call bounded like a path's, the whole login by flow_timeout."""
+
+    def __init__(self, context, page, flow_timeout: float):
+        self.page, self.flow_timeout, self.overtime = page, flow_timeout, False
+        self.watchdog = Watchdog(page)
+        try:
+            self.cdp = context.new_cdp_session(page)
+        except PlaywrightError:
+            self.cdp = None  # scripts cannot be stopped; the page is still closed when a call hangs
+        self._timer = self.watchdog.after(flow_timeout + KILL_GRACE_S, self._overtime)
+
+    def _overtime(self) -> None:
+        self.overtime = True
+        self.watchdog.close_page(self.page, f"the sign-in took longer than {self.flow_timeout:g} s")
+
+    def guard(self, seconds: float, what: str):
+        return self.watchdog.bound(self.page, self.cdp, seconds + KILL_GRACE_S, f"signing in ({what})")
+
+    def close(self) -> None:
+        self._timer.cancel()
+
+
 def sign_in(context, flow: Flow, path_start: str) -> int:
     """Runs the login's steps in ``context`` and waits for its done condition; returns how many steps ran."""
     login, settings = flow.login, flow.settings
+    timeout_s = settings.step_timeout
     used: list[str] = []
     page = context.new_page()
+    bounds = _Bounds(context, page, settings.flow_timeout)
     try:
-        page.goto(secret_of(login_start(flow, path_start), flow, ("login", "start"), used),
-                  timeout=settings.step_timeout * 1000)
+        with bounds.guard(timeout_s, "opening the login page"):
+            page.goto(secret_of(login_start(flow, path_start), flow, ("login", "start"), used),
+                      timeout=timeout_s * 1000)
         for index, step in enumerate(login.path):
-            _do(page, step, ("login", "path", index), flow, settings.step_timeout, used)
-        deadline = time.monotonic() + (login.done.timeout or settings.step_timeout)
-        while not holds(page, login.done):
-            if time.monotonic() >= deadline:
-                raise LoginFailed("flow-mismatch", not_reached(login.done, settings.step_timeout))
-            time.sleep(0.1)
+            _do(page, step, ("login", "path", index), flow, timeout_s, used, bounds)
+        wait = login.done.timeout or timeout_s
+        deadline = time.monotonic() + wait
+        with bounds.guard(wait, "checking the login's done condition"):
+            while not holds(page, login.done):
+                if time.monotonic() >= deadline:
+                    raise LoginFailed("flow-mismatch", not_reached(login.done, timeout_s))
+                time.sleep(0.1)
         return len(login.path)
-    except (PlaywrightError, TargetNotFound) as exc:
+    except (PlaywrightError, TargetNotFound, PageGone, PageHung) as exc:
+        if bounds.overtime:  # the page was closed under a call: the time, not the closed page, is the cause
+            raise LoginFailed("timeout", f"the sign-in took longer than the flow_timeout of "
+                                         f"{settings.flow_timeout:g} s") from None
         failure = "flow-mismatch" if isinstance(exc, TargetNotFound) else "page-fault"
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise LoginFailed(failure, masked(first_line, used)[:300]) from None
     finally:
-        page.close()
+        bounds.close()
+        try:
+            page.close()
+        except PlaywrightError:
+            pass  # the watchdog closed it already
 
 
 def secret_of(value: str, flow: Flow, loc: tuple, used: list[str]) -> str:
@@ -80,11 +121,20 @@ def masked(text: str, used: list[str]) -> str:
     return text
 
 
-def _do(page, step: Step, loc: tuple, flow: Flow, timeout_s: float, used: list[str]) -> None:
-    """One login step, done plainly: no capture, no retry, no judging."""
+def _do(page, step: Step, loc: tuple, flow: Flow, timeout_s: float, used: list[str], bounds: _Bounds) -> None:
+    """One login step, done plainly (no capture, no retry, no judging), each call under the watchdog."""
+    where = f"login step {loc[-1] + 1}, {step.action}"
+    with bounds.guard(timeout_s, f"{where}: looking for the target"):
+        target = find(page, step.locator, timeout_s).locator if step.locator is not None else None
+    with bounds.guard(timeout_s, where):
+        _act(page, step, target, loc, flow, timeout_s, used)
+    with bounds.guard(timeout_s, f"{where}: waiting for the page to load"):
+        page.wait_for_load_state("load", timeout=timeout_s * 1000)
+
+
+def _act(page, step: Step, target, loc: tuple, flow: Flow, timeout_s: float, used: list[str]) -> None:
     ms = timeout_s * 1000
     args = step.args
-    target = find(page, step.locator, timeout_s).locator if step.locator is not None else None
     if step.action == "click":
         target.click(timeout=ms)
     elif step.action == "fill":
@@ -105,4 +155,3 @@ def _do(page, step: Step, loc: tuple, flow: Flow, timeout_s: float, used: list[s
             find(page, Locator(text=args.text), timeout_s)
         else:
             page.wait_for_timeout(min(args.seconds or 0, timeout_s) * 1000)
-    page.wait_for_load_state("load", timeout=ms)

@@ -20,6 +20,11 @@ The result is the same FlowTrace the driver records, judged by the same heuristi
 audit``. Reports (HTML, Markdown, JSON, trace, manifest) are written to the test's run folder when the
 test ends.
 
+The project's suppressions (``[tool.consent-audit] suppress`` of the pyproject.toml nearest pytest's
+rootdir; docs/suppressions.md) are applied by the same judge as ``consent-audit audit``: a suppressed
+finding stays in the report, marked, but adds no points and fails no assertion. A bad entry fails the
+test that uses the fixture, naming the file and line.
+
 Registered through the ``pytest11`` entry point ``consent_audit``; needs no pytest-playwright.
 Dialogs the page opens during a record block are accepted, as a flow's default settings say, and
 recorded (each costs a click): the test should not answer them itself.
@@ -40,8 +45,9 @@ from auditor.clock import utc_now
 class RecordedFlow:
     """The flow a test recorded: its trace, the report the heuristics make of it, and assertions."""
 
-    def __init__(self, name: str, goal: str, run_dir: Path):
+    def __init__(self, name: str, goal: str, run_dir: Path, suppressions: list = ()):
         self.name, self.goal, self.run_dir = name, goal, run_dir
+        self.suppressions = list(suppressions)  # auditor.suppression.Suppression: the project's
         self.goal_path = None
         self.baseline_path = None
         self.file: str | None = None
@@ -68,7 +74,7 @@ class RecordedFlow:
         if self._report is None:
             from auditor.judge.verdict import judge
 
-            self._report = judge(self.trace)
+            self._report = judge(self.trace, self.suppressions)
         return self._report
 
     @property
@@ -80,14 +86,17 @@ class RecordedFlow:
         return self.report.friction
 
     def describe(self) -> str:
+        from auditor.report.model import findings_text, points_text
+
         r = self.report
         lines = [f"consent-audit: {self.name}: friction {r.friction}/100 ({r.band}), "
-                 f"{len(r.findings)} finding(s); status {r.status}", f"  {r.headline}"]
+                 f"{findings_text(r)}; status {r.status}", f"  {r.headline}"]
         for f in r.findings:
             where = f"step {f.step} of the {f.path} path" if f.step else f"the {f.path} path"
             src = f" (line {f.flow_line})" if f.flow_line else ""
+            muted = f" ({f.suppressed_text}, {f.suppressed.source})" if f.suppressed else ""
             lines.append(f"  {f.number}. [{f.severity.upper()}] {f.heuristic}: {f.title} at {where}{src}, "
-                         f"+{f.points:g} points")
+                         f"{points_text(f)}{muted}")
         lines.append(f"  reports and screenshots: {self.run_dir}")
         return "\n".join(lines)
 
@@ -116,8 +125,9 @@ class RecordedFlow:
 class ConsentAudit:
     """The ``consent_audit`` fixture."""
 
-    def __init__(self, name: str, run_dir: Path):
+    def __init__(self, name: str, run_dir: Path, suppressions: list = ()):
         self.run_dir = run_dir
+        self.suppressions = list(suppressions)
         (run_dir / "screenshots").mkdir(parents=True, exist_ok=True)
         self.flow: RecordedFlow | None = None
         self._name = name
@@ -127,7 +137,7 @@ class ConsentAudit:
                name: str | None = None) -> Iterator[RecordedFlow]:
         """Records the actions performed on ``page`` inside the block as the goal path (or the baseline)."""
         if self.flow is None:
-            self.flow = RecordedFlow(name or self._name, goal, self.run_dir)
+            self.flow = RecordedFlow(name or self._name, goal, self.run_dir, self.suppressions)
         flow = self.flow
         if name:
             flow.name = name
@@ -188,6 +198,17 @@ def _browser_info(page) -> dict:
     return info
 
 
+def _project_suppressions(rootdir: Path) -> list:
+    """The project's suppressions, read as `consent-audit audit` reads them; a bad entry fails the test."""
+    from auditor.config import ConfigError
+    from auditor.judge.suppress import configured_suppressions
+
+    try:
+        return configured_suppressions(start=rootdir)
+    except ConfigError as exc:
+        pytest.fail(f"consent-audit: {exc}", pytrace=False)
+
+
 def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")[:80] or "test"
 
@@ -207,6 +228,6 @@ def consent_audit(request, tmp_path_factory) -> Iterator[ConsentAudit]:
         run_dir.mkdir(parents=True, exist_ok=True)
     else:
         run_dir = tmp_path_factory.mktemp(f"consent-audit-{_safe(request.node.name)[:30]}", numbered=True)
-    audit = ConsentAudit(request.node.nodeid, run_dir)
+    audit = ConsentAudit(request.node.nodeid, run_dir, _project_suppressions(request.config.rootpath))
     yield audit
     audit.close()

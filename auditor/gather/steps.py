@@ -131,11 +131,9 @@ def _act(run: PathRun, step: Step, target: Target | None, timeout_s: float,
         target.locator.fill(args.value, timeout=ms)
     elif step.action in ("check", "uncheck"):
         try:
-            note = run.person.toggle(target.locator, step.action == "check", timeout_s)
+            toggle_as_person(run, target.locator, step.action == "check", timeout_s)
         except ToggleFailed as exc:
             raise StepFailed(exc.failure, exc.reason) from None
-        if note:
-            run.notes.append(note)
     elif step.action == "select":
         note = select_option(target.locator, args.value, timeout_s)
         if note:
@@ -169,14 +167,30 @@ def _click(run: PathRun, target: Target, timeout_s: float, opens_tab: bool | Non
         opened = run.page.evaluate(_OPENED_JS)
     except PlaywrightError:
         run.expect_tab, opened = False, None
-    page, events = run.page, run.events
-    retried = run.person.click(page, target.locator, timeout_s,
-                               lambda: (len(events.dialogs), events.loads, events.popup is not None))
+    retried = click_as_person(run, target.locator, timeout_s)
     try:  # window.open() called by the click: its tab may be announced a moment later
-        run.expect_tab = run.expect_tab or (opened is not None and page.evaluate(_OPENED_JS) != opened)
+        run.expect_tab = run.expect_tab or (opened is not None and run.page.evaluate(_OPENED_JS) != opened)
     except PlaywrightError:
         pass
     return retried
+
+
+def click_as_person(run: PathRun, locator, timeout_s: float) -> str | None:
+    """Clicks ``locator`` through the path's person, who clicks once more when nothing changed; the
+    run's own counters (dialogs, loads, a new tab) count as changes. Returns why it clicked again, else
+    None. Shared with the pytest plugin's recording (auditor.gather.recording)."""
+    events = run.events
+    return run.person.click(run.page, locator, timeout_s,
+                            lambda: (len(events.dialogs), events.loads, events.popup is not None))
+
+
+def toggle_as_person(run: PathRun, locator, want: bool, timeout_s: float) -> None:
+    """Sets a checkbox or switch to ``want`` through what a person sees (the visible switch over a hidden
+    input), noting for the step what was clicked when it was not the control itself. Raises ToggleFailed.
+    Shared with the pytest plugin's recording (auditor.gather.recording)."""
+    note = run.person.toggle(locator, want, timeout_s)
+    if note:
+        run.notes.append(note)
 
 
 def _settle_after_action(run: PathRun, timeout_s: float) -> None:

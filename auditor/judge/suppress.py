@@ -4,12 +4,17 @@ A suppression matches a finding of its heuristic whose element label, path and s
 names (what it leaves out matches anything). An expired one (``until`` before today, UTC) suppresses
 nothing and is reported, as is one that matched nothing, so stale entries get removed rather than
 silently outliving the design they excused.
+
+``configured_suppressions`` reads them where a person writes them (the flow file, the project's
+pyproject.toml), so every way of judging a trace (audit, rescore, explore, the pytest plugin) judges it
+against the same entries through ``auditor.judge.verdict.judge``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from auditor.clock import utc_now
 from auditor.findings import Finding
@@ -54,6 +59,25 @@ def apply_suppressions(findings: list[tuple[Finding, str | None]], suppressions:
             covered = sum(j.suppression is s for j in judged)
             notes.append(SuppressionNote(suppression=s, status="applied" if covered else "unused", matched=covered))
     return judged, notes
+
+
+FLOW_SUFFIXES = (".yaml", ".yml")  # a trace recorded by the pytest plugin names its test's .py: no suppress: there
+
+
+def configured_suppressions(flow_file: str | Path | None = None, start: Path | None = None) -> list[Suppression]:
+    """The suppressions as written now: the flow file's own (kind inSource; when ``flow_file`` is a flow file
+    that still exists) then the project's ``[tool.consent-audit] suppress`` (kind external) of the nearest
+    pyproject.toml at or above ``start`` (default: the current folder). A bad entry raises FlowError or
+    ConfigError naming the file and line: bad input, before anything is judged."""
+    from auditor.config import load_settings
+    from auditor.flow.spec import load_flow
+
+    own: list[Suppression] = []
+    if flow_file is not None and "\0" not in str(flow_file):
+        path = Path(flow_file)
+        if path.suffix.lower() in FLOW_SUFFIXES and path.is_file():
+            own = load_flow(path).suppressions()
+    return own + load_settings(start).suppressions
 
 
 def warnings(notes: list[SuppressionNote]) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import date
 
 from auditor.aftermath.compare import compare
 from auditor.findings import SEVERITY_ORDER, Finding
+from auditor.judge.figures import declared
 from auditor.judge.scoring import score
 from auditor.judge.suppress import apply_suppressions
 from auditor.judge.suppress import warnings as suppression_warnings
@@ -187,5 +188,5 @@ def _outcomes(outcomes: list[Outcome], findings: list[ReportFinding]) -> list[He
 def _catalogue(meta: dict) -> list[HeuristicInfo]:
     return [HeuristicInfo(id=m.id, title=m.title, severity=m.severity, version=m.version, measures=m.measures,
                           why=m.why, fix=m.fix, edpb=list(m.edpb), provisions=list(m.provisions), tags=list(m.tags),
-                          requires=[p.value for p in m.requires])
+                          requires=[p.value for p in m.requires], figures=declared(m))
             for _, m in sorted(meta.items())]

@@ -1,15 +1,19 @@
-"""Render only: the two paths' stored consent side by side (auditor.aftermath.compare.Comparison), as a
-Markdown table a report includes under "After the choice". Page-derived text (cookie names, URLs) is
-escaped for Markdown tables; HTML reports should pass the same rows through their autoescaping template.
+"""Render only: the two paths' stored consent side by side (auditor.aftermath.compare.Comparison).
+
+``rows`` gives plain text, the same for every renderer; each escapes it for its own medium: ``markdown``
+here with escape_md (auditor/report/markdown.py), the HTML report through its autoescaping template.
+Page-derived text (cookie names, TC string sources) is never escaped twice or for the wrong medium.
 """
 
 from __future__ import annotations
 
 from auditor.aftermath.compare import Comparison, PathConsequences
 
+CELL_MAX = 300  # characters of a cell: a page can set thousands of cookies
+
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")[:300]
+    return text[:CELL_MAX]
 
 
 def _ids(ids: list[int]) -> str:
@@ -17,7 +21,8 @@ def _ids(ids: list[int]) -> str:
 
 
 def rows(cmp: Comparison) -> list[tuple[str, str, str]]:
-    """(what, after refusing, after accepting) for every fact of the comparison."""
+    """(what, after refusing, after accepting) for every fact of the comparison, as plain text: the caller
+    escapes it for its medium."""
     def both(get) -> tuple[str, str]:
         return tuple(get(p) if p is not None and p.captured else "not captured" for p in (cmp.goal, cmp.baseline))
 
@@ -38,11 +43,15 @@ def rows(cmp: Comparison) -> list[tuple[str, str, str]]:
 
 
 def markdown(cmp: Comparison) -> str:
-    """The side-by-side table, or '' when neither path was captured."""
+    """The side-by-side table in Markdown (every cell through escape_md), or '' when neither path was captured."""
+    from auditor.report.markdown import (
+        escape_md,  # imported here: markdown.py includes this table
+    )
+
     if not any(p is not None and p.captured for p in (cmp.goal, cmp.baseline)):
         return ""
     lines = ["| | After refusing | After accepting |", "|---|---|---|"]
-    lines += [f"| {what} | {a} | {b} |" for what, a, b in rows(cmp)]
+    lines += [f"| {what} | {escape_md(a)} | {escape_md(b)} |" for what, a, b in rows(cmp)]
     if cmp.same_stored_consent:
         lines.append("\nThe refusal stored the same consent record as the acceptance.")
     return "\n".join(lines) + "\n"

@@ -1,7 +1,9 @@
 """A finding's measured figures as a readable table: labels and units from the heuristic's declared evidence.
 
-Every text renderer (HTML, Markdown, terminal) shows the same rows, built here once from the heuristic's
-``Measured`` model (heuristics/_evidence.py): a row per figure with its label and a value in its unit, and
+Every text renderer (HTML, Markdown, terminal) shows the same rows, built here once from the figures the
+heuristic declares (its ``Measured`` model, heuristics/_evidence.py, which the judge copies into the
+report's ``heuristics`` as ``Figure`` entries, so rendering needs no heuristic code and an old report.json
+renders with the labels it was written with): a row per figure with its label and a value in its unit, and
 one row per comparison with the sides as columns ("Clicks: 5 clicks | 1 click"). Values are words, never
 Python reprs: lists joined, floats rounded, booleans yes/no, None "–". A finding whose heuristic is not
 known here (an older run, a plugin no longer installed) or a key its model no longer declares falls back
@@ -14,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from heuristics._evidence import SIDES, UNITS, Evidence, figure_info, nested_label, sub_model
+from auditor.findings import SIDES, UNITS, Figure
 
 MISSING = "–"
 
@@ -89,64 +91,50 @@ class Cell:
         return self.label if self.side is None else f"{self.label} ({SIDES[self.side].lower()})"
 
 
-def _item_text(model: type[Evidence], item: Any) -> str:
+def _item_text(figures: dict[str, Figure], prefix: str, item: Any) -> str:
     """One element of a list of sub-models, on one line: 'Step: 2 · Waited: 1,500 ms'."""
     if not isinstance(item, dict):
         return format_value(item)
     parts = []
     for name, value in item.items():
-        if name in model.model_fields:
-            label, unit, _, _ = figure_info(model, name)
-            parts.append(f"{label}: {format_value(value, unit)}")
-        else:
-            parts.append(f"{humanise(name)}: {format_value(value)}")
+        f = figures.get(prefix + name)
+        parts.append(f"{f.own_label}: {format_value(value, f.unit)}" if f else
+                     f"{humanise(name)}: {format_value(value)}")
     return " · ".join(parts)
 
 
-def _cells(model: type[Evidence] | None, measured: dict, prefix: str = "", parent: str = "") -> list[Cell]:
-    declared = list(model.model_fields) if model is not None else []
+def _cells(figures: dict[str, Figure], measured: dict, prefix: str = "", parent: str = "") -> list[Cell]:
+    declared = [k.removeprefix(prefix) for k in figures if k.startswith(prefix) and "." not in k[len(prefix):]]
     names = [n for n in declared if n in measured] + [k for k in measured if k not in declared]
     out: list[Cell] = []
     for name in names:
         value, key = measured[name], f"{prefix}{name}"
-        if model is None or name not in model.model_fields:
-            out.append(Cell(key, nested_label(parent, humanise(name)) if parent else humanise(name),
-                            format_value(value), value, declared=False))
-            continue
-        label, unit, compare, side = figure_info(model, name)
-        label = nested_label(parent, label) if parent else label
-        sub, many = sub_model(model.model_fields[name].annotation)
-        if sub is not None and not many and isinstance(value, dict):
-            out += _cells(sub, value, f"{key}.", label)
-        elif sub is not None and many and isinstance(value, list) and value:
-            out += [Cell(f"{key}.{i}", f"{label} ({i + 1})", _item_text(sub, item), item)
+        f = figures.get(key)
+        if f is None:
+            label = humanise(name)
+            out.append(Cell(key, f"{parent}: {label}" if parent else label, format_value(value), value,
+                            declared=False))
+        elif f.group == "one" and isinstance(value, dict):
+            out += _cells(figures, value, f"{key}.", f.label)
+        elif f.group == "many" and isinstance(value, list) and value:
+            out += [Cell(f"{key}.{i}", f"{f.label} ({i + 1})", _item_text(figures, f"{key}[].", item), item)
                     for i, item in enumerate(value)]
         else:
-            group = f"{prefix}{compare}" if compare else None
-            out.append(Cell(key, label, format_value(value, unit), value, True, group, side))
+            group = f"{prefix}{f.compare}" if f.compare else None
+            out.append(Cell(key, f.label, format_value(value, f.unit), value, True, group, f.side))
     return out
 
 
-def evidence_model(heuristic: str) -> type[Evidence] | None:
-    """The declared evidence model of a registered heuristic; None when it is unknown or declares none."""
-    from heuristics.registry import metadata  # late: the report layer must load without every heuristic
-
-    try:
-        meta = metadata().get(heuristic)
-    except Exception:  # noqa: BLE001  a broken plugin must not stop a report from rendering
-        return None
-    return meta.evidence if meta is not None else None
+def figure_cells(measured: dict, figures: list[Figure] | None) -> list[Cell]:
+    """Every figure of one finding's ``measured``, flattened, declared ones first in declaration order;
+    ``figures`` None (an unknown heuristic) names every key humanised."""
+    return _cells({f.key: f for f in figures or ()}, measured)
 
 
-def figure_cells(heuristic: str, measured: dict) -> list[Cell]:
-    """Every figure of one finding's ``measured``, flattened, declared ones first in declaration order."""
-    return _cells(evidence_model(heuristic), measured)
-
-
-def evidence_table(heuristic: str, measured: dict) -> EvidenceTable:
-    """The rows every renderer shows for one finding's ``measured`` figures."""
-    model = evidence_model(heuristic)
-    cells = _cells(model, measured)
+def evidence_table(measured: dict, figures: list[Figure] | None) -> EvidenceTable:
+    """The rows every renderer shows for one finding's ``measured`` figures, as its heuristic declares
+    them (``figures``; None: the heuristic is unknown, so its keys are shown humanised)."""
+    typed, cells = figures is not None, figure_cells(measured, figures)
     groups: dict[str, list[Cell]] = {}
     for c in cells:
         if c.compare is not None:
@@ -161,4 +149,4 @@ def evidence_table(heuristic: str, measured: dict) -> EvidenceTable:
             by_side = {g.side: g.text for g in groups[c.compare]}
             compared.append(EvidenceRow(c.label, tuple(by_side.get(s, MISSING) for s in sides), c.compare))
     return EvidenceTable(sides=tuple(SIDES[s] for s in sides), compared=tuple(compared), figures=tuple(figures),
-                         raw=json.dumps(measured, indent=2, ensure_ascii=False), typed=model is not None)
+                         raw=json.dumps(measured, indent=2, ensure_ascii=False), typed=typed)

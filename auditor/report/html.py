@@ -197,7 +197,7 @@ def render_html(report: Report, run_dir: Path) -> str:
         report=report, m=m, metric_rows=metric_rows(m, report.touch), finding_shots=finding_shots, step_shots=step_shots,
         final_shots=final_shots, goal=paths.get("goal"), baseline=paths.get("baseline"), scale=scale,
         points_by_finding={f.number: f.points for f in report.findings},
-        evidence={f.number: evidence_table(f.heuristic, f.measured) for f in report.findings},
+        evidence={f.number: evidence_table(f.measured, report.figures_of(f.heuristic)) for f in report.findings},
         evidence_files=evidence_files(run_dir), no_findings=no_findings_text(report.finished, len(report.heuristic_failures)),
         exploration_rows=exploration_rows(report.exploration) if report.exploration else [],
         checked_rows=checked_rows(report), outcome_counts=outcome_counts_text(report),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from auditor.findings import Figure
 from auditor.report.consent_string import markdown as consent_markdown
 from auditor.report.evidence_table import evidence_table
 from auditor.report.model import (
@@ -37,20 +38,22 @@ from auditor.words.wording import plural
 
 # ASCII punctuation with a meaning in CommonMark / GFM inline or table syntax (and `$` for GitHub maths).
 # `.`, `-` and `+` only matter at the start of a line, and escaped text never starts one (see above).
-_MD_SPECIAL = frozenset("\\`*_{}[]()#!|~$")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_SPECIAL = "\\`*_{}[]()#!|~$"  # backslash-escaped: no emphasis, code, links, images, headings, cells, maths
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}  # entities: no raw HTML, no entity of the page's choosing
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What escape_md replaces, in one pass: each Markdown metacharacter, each HTML special, and the one
+# character of a GFM extended autolink (scheme://, www., e-mail) whose backslash breaks the link without
+# changing what is displayed: the ":" of "x://", the "." of a word "www.", every "@".
+_ESCAPE = re.compile("[" + re.escape(_MD_SPECIAL + "".join(_HTML) + "@") + "]"
+                     r"|(?<=[A-Za-z0-9]):(?=//)|(?<=\b[Ww][Ww][Ww])\.")
+_REPLACEMENT = {**{ch: f"\\{ch}" for ch in _MD_SPECIAL + "@:."}, **_HTML}
 
 
 def escape_md(value: object) -> str:
-    """Untrusted text as literal, inline Markdown."""
+    """Untrusted text as literal, inline Markdown: one line (whitespace and control characters collapsed),
+    then a single compiled substitution (big reports escape thousands of strings)."""
     text = " ".join(_CONTROL.sub(" ", "" if value is None else str(value)).split())
-    out = "".join(_HTML.get(ch) or (f"\\{ch}" if ch in _MD_SPECIAL else ch) for ch in text)
-    # GFM extended autolinks: scheme://, www. and e-mail addresses turn plain text into links; a backslash
-    # inside each breaks the pattern without changing what is displayed.
-    out = re.sub(r"(?<=[A-Za-z0-9]):(?=//)", r"\\:", out)
-    out = re.sub(r"(?i)\b(www)\.", r"\1\\.", out)
-    return out.replace("@", "\\@")
+    return _ESCAPE.sub(lambda m: _REPLACEMENT[m[0]], text)
 
 
 def safe_relpath(path: str | None) -> str | None:
@@ -68,7 +71,7 @@ def _image(path: str | None, alt: str) -> str | None:
     return f"![{alt}]({url})" if url else None
 
 
-def _finding(f: ReportFinding) -> list[str]:
+def _finding(f: ReportFinding, figures: list[Figure] | None) -> list[str]:
     muted = " (suppressed)" if f.suppressed is not None else ""
     out = [f"### {f.number}. \\[{f.severity.upper()}\\] {escape_md(f.title)}{muted}", ""]
     where = f"- **Where:** {finding_place(f)}"
@@ -98,7 +101,7 @@ def _finding(f: ReportFinding) -> list[str]:
     if f.suppressed_text:
         out.append(f"- **{escape_md(f.suppressed_text)}** ({escape_md(f.suppressed.source)})")
     out.append(f"- **Points:** {points_text(f)} ({escape_md(f.heuristic)})")
-    out += _evidence(f)
+    out += _evidence(f, figures)
     alt = f"step {f.step}" if f.step else "screenshot"
     img = _image(f.screenshot, alt if f.path == "goal" else f"{f.path} {alt}")
     if img:
@@ -107,10 +110,10 @@ def _finding(f: ReportFinding) -> list[str]:
     return out
 
 
-def _evidence(f: ReportFinding) -> list[str]:
+def _evidence(f: ReportFinding, figures: list[Figure] | None) -> list[str]:
     """The measured figures as tables: the comparisons side by side, then the other figures (the raw
     values are in report.json)."""
-    table = evidence_table(f.heuristic, f.measured)
+    table = evidence_table(f.measured, figures)
     out: list[str] = []
     if table.compared:
         out += ["", "| Measured | " + " | ".join(escape_md(s) for s in table.sides) + " |",
@@ -241,7 +244,7 @@ def render_markdown(report: Report) -> str:
     out += ["## Findings", ""]
     if report.findings:
         for f in report.findings:
-            out += _finding(f)
+            out += _finding(f, report.figures_of(f.heuristic))
     else:
         out += [no_findings_text(report.finished, len(report.heuristic_failures)), ""]
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from auditor import __version__
 from auditor.aftermath.compare import Comparison
 from auditor.exploration import Exploration, FoundPath
-from auditor.findings import severity_at_least
+from auditor.findings import Figure, severity_at_least
 from auditor.suppression import Suppression, SuppressionNote, mark_text
 from auditor.trace import Box, FlowInfo, Situation, Status, is_finished
 from auditor.words.wording import plural
@@ -67,6 +67,8 @@ class HeuristicInfo(BaseModel):
     tags: list[str] = Field(default_factory=list)
     requires: list[str] = Field(default_factory=list, description="the parts of the trace it needs "
                                 "(docs/heuristics.md#trace-parts); without one it is not applicable")
+    figures: list[Figure] | None = Field(None, description="the figures its findings' measured object may "
+                                         "carry, with labels and units (None: it declares none)")
 
     @property
     def help_url(self) -> str:
@@ -187,6 +189,10 @@ class Report(BaseModel):
 
     def outcomes_of(self, *kinds: str) -> list[HeuristicOutcome]:
         return [o for o in self.outcomes if o.outcome in kinds]
+
+    def figures_of(self, heuristic: str) -> list[Figure] | None:
+        """The figures ``heuristic`` declares, as the judge recorded them (None: unknown or undeclared)."""
+        return next((h.figures for h in self.heuristics if h.id == heuristic), None)
 
 
 def _num(value: float | int | None, unit: str = "") -> str:

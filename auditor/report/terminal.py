@@ -19,6 +19,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from auditor.findings import Figure
 from auditor.report.evidence_table import evidence_table
 from auditor.report.model import (
     Report,
@@ -87,7 +88,7 @@ def _exploration(console: Console, report: Report) -> None:
     console.print()
 
 
-def _finding(console: Console, f: ReportFinding) -> None:
+def _finding(console: Console, f: ReportFinding, figures: list[Figure] | None) -> None:
     head = Text.assemble(
         (f"{f.number}. ", "bold"),
         (f"[{f.severity.upper()}]", SEVERITY_STYLE.get(f.severity, "")),
@@ -124,14 +125,14 @@ def _finding(console: Console, f: ReportFinding) -> None:
     body.append(Text.assemble((points_text(f), "dim" if quiet else "bold"), (f"  [{clean(f.heuristic)}]", "dim")))
     for line in body:
         console.print(Padding(line, (0, 0, 0, 3), expand=False))
-    for table in _evidence(f):
+    for table in _evidence(f, figures):
         console.print(Padding(table, (0, 0, 0, 3), expand=False))
     console.print()
 
 
-def _evidence(f: ReportFinding) -> list[Table]:
+def _evidence(f: ReportFinding, figures: list[Figure] | None) -> list[Table]:
     """The measured figures: the comparisons with a column per side, then the other figures."""
-    table = evidence_table(f.heuristic, f.measured)
+    table = evidence_table(f.measured, figures)
     out = []
     if table.compared:
         compared = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -188,7 +189,7 @@ def render_terminal(report: Report, console: Console) -> None:
     if report.findings:
         console.rule(Text("Findings", style="bold"), align="left")
         for f in report.findings:
-            _finding(console, f)
+            _finding(console, f, report.figures_of(f.heuristic))
     else:
         clean_verdict = not report.friction_is_lower_bound
         console.print(Text(no_findings_text(report.finished, len(report.heuristic_failures)),
