@@ -129,6 +129,23 @@ class Element(_Data):
         return self.tag in {"input", "textarea", "select"}
 
 
+class Layer(_Data):
+    """A dialog, modal or fixed/sticky box that elements sit in (one per distinct ``Element.layer``), measured
+    itself: what a consent wall is made of, whether or not the page has controls of its own to cover."""
+
+    path: str = Field(description="CSS path, the same as the ``layer`` of the elements in it")
+    box: Box | None = Field(None, description="its bounding box, in top-page coordinates like element boxes")
+    position: str = Field("", description="computed position (fixed, sticky, absolute, static)")
+    aria_modal: bool = Field(False, description='aria-modal="true" on it or an ancestor, or a <dialog> opened '
+                             "with showModal(): the page behind it is declared unusable")
+    role: str = Field("", description="its role (dialog, alertdialog, region...), 'dialog' for a <dialog>")
+    z_index: int | None = Field(None, description="computed z-index; None for auto")
+    viewport_share: float | None = Field(
+        None, ge=0, le=1, description="share of an 8x6 grid of points across the viewport where it, a fixed box "
+        "holding it or an empty backdrop sheet is on top (catches the clicks); None when not measured (a layer "
+        "in another origin's frame)")
+
+
 class Snapshot(_Data):
     url: str
     title: str = ""
@@ -138,6 +155,17 @@ class Snapshot(_Data):
     text: str = Field("", description="visible text of the page, whitespace-collapsed")
     elements: list[Element] = Field(default_factory=list)
     truncated: bool = Field(False, description="element list or text was cut at the snapshot's limits")
+    layers: list[Layer] = Field(default_factory=list, description="the layers elements sit in, measured "
+                                "(older traces: none recorded)")
+    scroll_locked: bool = Field(False, description="the page cannot scroll: overflow(-y) hidden or clip on "
+                                "<html> or <body>, or <body> fixed in place")
+    content_obscured: list[str] = Field(
+        default_factory=list, description="what hides the page's content outside the layers: 'blur' (a blur "
+        "filter over text, or a backdrop-filter on a layer or its backdrop), 'inert' (inert or aria-hidden on "
+        "the content), 'truncated' (text cut by a max-height or faded out by a mask gradient)")
+
+    def layer(self, path: str) -> Layer | None:
+        return next((layer for layer in self.layers if layer.path == path), None)
 
     @property
     def first_screen(self) -> list[Element]:

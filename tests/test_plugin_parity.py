@@ -75,8 +75,8 @@ def _perform(page, steps, audited_steps, timeout_ms: float) -> None:
             target.click(timeout=timeout_ms)
         elif step.action == "fill":
             target.fill(step.args.value, timeout=timeout_ms)
-        elif step.action in ("check", "uncheck"):  # the input may be visually hidden under its switch
-            target.set_checked(step.action == "check", timeout=timeout_ms, force=True)
+        elif step.action in ("check", "uncheck"):  # recorded, it is flipped through the visible switch
+            target.set_checked(step.action == "check", timeout=timeout_ms)
         else:
             raise NotImplementedError(step.action)
 

@@ -9,8 +9,12 @@ back; locators made inside the block just stop recording.
 Each recorded action is one step, recorded by auditor.gather.recorder exactly as the driver records a
 flow step: the target is waited for (its lookup time is the step's ``find_ms``), the page is let settle
 and captured (snapshot, screenshot, rendered HTML), the action runs, and what it cost (clicks, typed
-characters, page loads, dialogs, notes) is counted. While recording, dialogs are answered as a flow's
-default settings say (accepted), and recorded: the test should not answer them itself.
+characters, page loads, dialogs, notes) is counted. A click, check, uncheck or set_checked is done by the
+driver's person (auditor.gather.person, through auditor.gather.steps): a click that changed nothing is
+repeated once, a switch is flipped through what is visible. An action with options the person does not
+take (``force``, ``position``, modifiers, ...) is the test's own Playwright call, unchanged. While
+recording, dialogs are answered as a flow's default settings say (accepted), and recorded: the test should
+not answer them itself.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from auditor.flow.spec import Settings
 from auditor.gather import outcome, recorder
 from auditor.gather.outcome import short
 from auditor.gather.path_run import PathRun
-from auditor.gather.person import WATCH_JS
+from auditor.gather.person import SHORT_TIMER_MS, WATCH_JS, ToggleFailed
+from auditor.gather.steps import click_as_person, toggle_as_person
 from auditor.gather.watchdog import KILL_GRACE_S, PageHung
 from auditor.trace import PathTrace, StepTrace
 
@@ -39,11 +44,22 @@ _MAKERS = ("locator", "get_by_role", "get_by_text", "get_by_label", "get_by_plac
            "get_by_title", "get_by_test_id", "frame_locator", "filter", "nth", "and_", "or_", "owner",
            "first", "last", "content_frame", "main_frame", "frames", "frame")
 _TYPING = {"fill", "type", "press_sequentially"}
-_ACTION_NAME = {"select_option": "select", "set_checked": "check", "type": "fill", "press_sequentially": "fill",
+_ACTION_NAME = {"select_option": "select", "type": "fill", "press_sequentially": "fill",
                 "dblclick": "click", "tap": "click"}
 _WAITS_FOR_TARGET = set(_ACTIONS) - {"goto"}
 _HERE = str(Path(__file__).resolve().parent)
 _KEY = "_consent_audit_recording"  # the instance attribute that links a wrapped object to its recording
+_BY_PERSON = {"click", "check", "uncheck", "set_checked"}  # the test's actions the driver's person can do
+_PERSON_OPTIONS = {"timeout", "checked"}  # the only options the person honours; any other: the test's own call
+
+# The recording starts on a page the test has usually loaded already, so WATCH_JS did not see the short
+# timers its scripts set while loading (a consent library attaching its handlers in a 500 ms timer). The
+# person then waits as if one were pending: until SHORT_TIMER_MS after the page finished loading (or after
+# now, while it is still loading). Timers set from here on are seen.
+_UNSEEN_TIMERS_JS = """ms => { const nav = performance.getEntriesByType('navigation')[0];
+  const loaded = nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : performance.now();
+  const left = loaded + ms - performance.now(); if (left > 0) setTimeout(() => {}, left); }"""
+_WATCHED_JS = "() => typeof window.__consentAuditQuietMs === 'number'"
 
 
 def _caller() -> tuple[str | None, int | None]:
@@ -120,11 +136,13 @@ class _PathRecording:
         self._count_mutations(page)
 
     def _count_mutations(self, page: Page) -> None:
-        """The driver's DOM-change counter (auditor.gather.person), in this document and the next ones, so
-        the recorder lets a page still building its banner settle as the driver does."""
+        """The driver's DOM-change and short-timer watcher (auditor.gather.person), in this document and the
+        next ones, so the recorder lets a page still building its banner settle as the driver does."""
         try:
             page.context.add_init_script(WATCH_JS)
-            page.evaluate(WATCH_JS)
+            if not page.evaluate(_WATCHED_JS):  # else installed before this document's scripts ran
+                page.evaluate(WATCH_JS)
+                page.evaluate(_UNSEEN_TIMERS_JS, SHORT_TIMER_MS)
         except PlaywrightError:
             pass
 
@@ -135,13 +153,16 @@ class _PathRecording:
             file, line = _caller()
             self.file = self.file or file
             locator = self._locator_of(target, name, args)
-            value = _value_of(name, args[1:] if isinstance(target, (Page, Frame)) and name != "goto" else args,
-                              kwargs)
+            rest = args[1:] if isinstance(target, (Page, Frame)) and name != "goto" else args
+            value = _value_of(name, rest, kwargs)
             if name == "goto" and not self.trace.steps and self.trace.start in ("", "about:blank"):
                 self.trace.start = str(value)
             timeout_s = kwargs["timeout"] / 1000 if kwargs.get("timeout") else self.settings.step_timeout
-            step = self._begin(name, locator, value, file, line, timeout_s, waits=not kwargs.get("force"))
-            return self._act(step, name, original, target, args, kwargs, value)
+            action = _action_of(name, rest, kwargs)
+            step = self._begin(action, name, locator, value, file, line, timeout_s, waits=not kwargs.get("force"))
+            if _person_can_do(name, locator, rest, kwargs):
+                return self._act(step, value, lambda: self._as_person(step, locator, timeout_s))
+            return self._act(step, value, lambda: original(target, *args, **kwargs))
         finally:
             self.busy = False
 
@@ -155,11 +176,11 @@ class _PathRecording:
                 return None
         return None
 
-    def _begin(self, name: str, locator, value, file: str | None, line: int | None, timeout_s: float,
-               waits: bool) -> StepTrace:
+    def _begin(self, action: str, name: str, locator, value, file: str | None, line: int | None,
+               timeout_s: float, waits: bool) -> StepTrace:
         """The step's record with its evidence: the target waited for (as the action itself would wait,
         unless forced), the page settled and captured."""
-        run, action = self.run, _ACTION_NAME.get(name, name)
+        run = self.run
         step = StepTrace(number=len(self.trace.steps) + 1, action=action, spec={}, flow_line=line, url=self.page.url)
         self._started = started = time.monotonic()
         missing = None
@@ -185,11 +206,13 @@ class _PathRecording:
             raise missing
         return step
 
-    def _act(self, step: StepTrace, name: str, original, target, args, kwargs, value):
+    def _act(self, step: StepTrace, value, action):
+        """Runs ``action`` (the test's call, or the person's) and counts what it cost; its result or
+        exception is the test's."""
         acting = time.monotonic()
-        typed = len(value) if name in _TYPING and isinstance(value, str) else 0
+        typed = len(value) if step.action == "fill" and isinstance(value, str) else 0
         try:
-            result = original(target, *args, **kwargs)
+            result = action()
         except Exception as exc:
             step.error = f"{step.action} failed: {short(exc)}"
             raise
@@ -204,6 +227,20 @@ class _PathRecording:
         step.duration_ms = round((time.monotonic() - self._started) * 1000, 1)
         self.current = step
         return result
+
+    def _as_person(self, step: StepTrace, locator, timeout_s: float) -> None:
+        """The click or toggle as the driver's person does it (the same code, auditor.gather.steps). A
+        switch that could not be flipped fails as Playwright's own check would: with a Playwright Error."""
+        run = self.run
+        with run.guard(timeout_s + KILL_GRACE_S, f"doing the {step.action}"):
+            if step.action != "click":
+                try:
+                    toggle_as_person(run, locator, step.action == "check", timeout_s)
+                except ToggleFailed as exc:
+                    raise PlaywrightError(f"{step.action}: {exc.reason}") from exc
+            elif retried := click_as_person(run, locator, timeout_s):
+                step.retried, step.retry_reason = True, retried
+                run.notes.append(retried)
 
     def _finish_current(self) -> None:
         """What the page did between the last action and this moment belongs to the last step."""
@@ -229,6 +266,20 @@ class _PathRecording:
         finally:
             self.active = False
             self.run.release()
+
+
+def _person_can_do(name: str, locator, rest: tuple, kwargs: dict) -> bool:
+    """Whether the driver's person can do the test's action as the test asked: a click or toggle on an
+    element with no option but the timeout (and set_checked's state)."""
+    positional = 1 if name == "set_checked" else 0  # set_checked(checked); the other options are keywords
+    return name in _BY_PERSON and locator is not None and set(kwargs) <= _PERSON_OPTIONS and len(rest) <= positional
+
+
+def _action_of(name: str, rest: tuple, kwargs: dict) -> str:
+    """The step's action in a flow file's words (``set_checked(False)`` is an uncheck)."""
+    if name == "set_checked":
+        return "check" if (rest[0] if rest else kwargs.get("checked")) else "uncheck"
+    return _ACTION_NAME.get(name, name)
 
 
 def _value_of(name: str, rest: tuple, kwargs: dict):

@@ -45,7 +45,9 @@ def from_raw(raw: dict) -> tuple[Snapshot, int | None]:
         elements.append(Element.model_validate(e))
     snap = Snapshot(url=raw.get("url", ""), title=raw.get("title", ""), viewport=raw["viewport"],
                     page_width=raw.get("page_width", 0), page_height=raw.get("page_height", 0),
-                    text=raw.get("text", ""), elements=elements, truncated=raw.get("truncated", False))
+                    text=raw.get("text", ""), elements=elements, truncated=raw.get("truncated", False),
+                    layers=raw.get("layers", []), scroll_locked=raw.get("scroll_locked", False),
+                    content_obscured=raw.get("content_obscured", []))
     return snap, raw.get("target_index")
 
 
@@ -118,6 +120,10 @@ def _add_cross_origin_frames(page: Page, snap: Snapshot) -> None:
             if element.box is not None:
                 element.box = element.box.model_copy(update={"x": element.box.x + dx, "y": element.box.y + dy})
             snap.elements.append(element)
+        for layer in inner.layers:  # its share was of the frame's viewport, not the page's: not measured
+            if layer.box is not None:
+                layer.box = layer.box.model_copy(update={"x": layer.box.x + dx, "y": layer.box.y + dy})
+            snap.layers.append(layer.model_copy(update={"viewport_share": None}))
         snap.text = f"{snap.text} {inner.text}".strip()
         snap.truncated = snap.truncated or inner.truncated
 

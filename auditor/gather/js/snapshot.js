@@ -306,12 +306,17 @@
   // the same layer: an 'Accept all' under an open settings panel is not what the panel's 'Reject all'
   // competes with.
   const layerOfCache = new Map();
+  const layerNodes = new Map();  // layer path -> {node, ctx}: the layers elements sit in, measured after the walk
   const isLayer = (n) => {
     if (n.tagName === 'DIALOG') return true;
     const role = n.getAttribute('role');
     if (role === 'dialog' || role === 'alertdialog' || n.getAttribute('aria-modal') === 'true') return true;
     const pos = styleOf(n).position;
     return pos === 'fixed' || pos === 'sticky';
+  };
+  const layerNode = (n) => {
+    for (; n && n.nodeType === 1; n = parentOf(n)) if (isLayer(n)) return n;
+    return null;
   };
   const layerOf = (n) => {
     if (!n || n.nodeType !== 1) return '';
@@ -435,6 +440,7 @@
       label_visible: el.tagName === 'INPUT' && ['checkbox', 'radio'].includes(el.type) ? labelVisible(el) : null,
       master_toggle: (el.tagName === 'INPUT' && el.type === 'checkbox') || roleOf(el) === 'switch' ? isMaster(el) : false,
     };
+    if (entry.layer && !layerNodes.has(entry.layer)) layerNodes.set(entry.layer, { node: layerNode(el), ctx });
     if (el === target) targetIndex = entry.index;
     elements.push(entry);
     refs.push(el);
@@ -504,6 +510,126 @@
     }
   };
 
+  // What blocks the page, measured on the layers themselves: each layer's box and modality, the share of
+  // the viewport it lies over (with its backdrop), whether the page can scroll, and what hides the content
+  // outside the layers. One grid of hit tests across the top viewport: the cost does not grow with the DOM.
+  const GRID_COLS = 8, GRID_ROWS = 6;
+  const within = (n, ancestor) => {
+    for (let x = n; x; x = parentOf(x)) if (x === ancestor) return true;
+    return false;
+  };
+  // The element on top at (x, y) of the top viewport, through open shadow roots and same-origin frames.
+  const topHit = (x, y) => {
+    let hit = document.elementFromPoint(x, y);
+    for (let depth = 0; hit && depth < 8; depth += 1) {
+      const inner = hit.shadowRoot && hit.shadowRoot.elementFromPoint ? hit.shadowRoot.elementFromPoint(x, y) : null;
+      if (inner && inner !== hit) { hit = inner; continue; }
+      if (hit.tagName !== 'IFRAME' && hit.tagName !== 'FRAME') break;
+      let doc = null;
+      try { doc = hit.contentDocument; } catch (e) { doc = null; }
+      if (!doc) break;
+      const r = hit.getBoundingClientRect(), cs = styleOf(hit);
+      x -= r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft);
+      y -= r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop);
+      const framed = doc.elementFromPoint(x, y);
+      if (!framed) break;
+      hit = framed;
+    }
+    return hit;
+  };
+  // A backdrop: an empty positioned sheet (no children, no text, not a control or a picture) that catches
+  // the clicks meant for the page.
+  const isSheet = (n) => !n.firstElementChild && !(n.textContent || '').trim() && !MEDIA.includes(n.tagName) &&
+    !n.matches(INTERACTIVE) && ['absolute', 'fixed'].includes(styleOf(n).position);
+  const isRoot = (n) => n === n.ownerDocument.body || n === n.ownerDocument.documentElement;
+  // A box around the layer that paints over the page: itself positioned out of the flow, or through a
+  // fixed ::before/::after (vanilla-cookieconsent's overlay is a .cm-wrapper::before).
+  const pseudoBackdrop = (n) => ['::before', '::after'].some((which) => {
+    const ps = n.ownerDocument.defaultView.getComputedStyle(n, which);
+    return ps.position === 'fixed' && ps.content !== 'none' && ps.content !== 'normal' && ps.visibility !== 'hidden';
+  });
+  const wraps = (n) => !isRoot(n) && (isLayer(n) || ['absolute', 'fixed'].includes(styleOf(n).position) ||
+    pseudoBackdrop(n));
+  // The layer's own area, a box holding it (a fixed wrapper painting around a dialog), or a backdrop.
+  // A wrapper or backdrop counts only for the layers that are shown (a hidden layer sits over nothing).
+  const blocksFor = (hit, m) => within(hit, m.node) ||
+    (m.shown && ((within(m.node, hit) && wraps(hit)) || isSheet(hit)));
+  const isModal = (node) => {
+    for (let n = node; n && n.nodeType === 1; n = parentOf(n)) {
+      if (n.getAttribute('aria-modal') === 'true') return true;
+      try { if (n.tagName === 'DIALOG' && n.matches(':modal')) return true; } catch (e) { /* no :modal */ }
+    }
+    return false;
+  };
+  const BLUR = /blur\(/;
+  const holdsText = (n) => (n.textContent || '').trim().length >= 80;
+  // What hides page content at a node: a blur filter over text, inert or aria-hidden, a block cut short
+  // by a max-height or faded out by a mask gradient; memoised up the ancestor chain.
+  const hiddenByCache = new Map();
+  const hiddenBy = (n) => {
+    if (!n || n.nodeType !== 1) return [];
+    if (hiddenByCache.has(n)) return hiddenByCache.get(n);
+    const cs = styleOf(n);
+    const own = [];
+    if (BLUR.test(cs.filter || '') && holdsText(n)) own.push('blur');
+    if (n.inert || n.getAttribute('aria-hidden') === 'true') own.push('inert');
+    const clipped = ['hidden', 'clip'].includes(cs.overflowY) && cs.maxHeight !== 'none' &&
+      n.scrollHeight > n.clientHeight + 8;
+    const masked = /gradient/.test(cs.maskImage || cs.webkitMaskImage || '');
+    if ((clipped || masked) && holdsText(n)) own.push('truncated');
+    const flags = [...new Set([...own, ...hiddenBy(parentOf(n))])];
+    hiddenByCache.set(n, flags);
+    return flags;
+  };
+  const backdropBlurred = (n) => {
+    for (; n && n.nodeType === 1; n = parentOf(n)) if (BLUR.test(styleOf(n).backdropFilter || '')) return true;
+    return false;
+  };
+  const scrollLocks = (n) => !!n && ['hidden', 'clip'].includes(styleOf(n).overflowY);
+  const blockingFacts = () => {
+    const measured = [...layerNodes].filter(([, v]) => v.node).map(([path, { node, ctx }]) => {
+      const r = node.getBoundingClientRect();
+      const shown = r.width > 1 && r.height > 1 && (node.checkVisibility ? node.checkVisibility() : true);
+      return { path, node, ctx, shown, hits: 0 };
+    });
+    const obscured = new Set();
+    let points = 0;
+    for (let j = 0; j < GRID_ROWS; j += 1) {
+      for (let i = 0; i < GRID_COLS; i += 1) {
+        const x = (i + 0.5) * vw / GRID_COLS, y = (j + 0.5) * vh / GRID_ROWS;
+        points += 1;
+        const hit = topHit(x, y);
+        if (hit) {
+          let blocked = false;
+          for (const m of measured) if (blocksFor(hit, m)) { m.hits += 1; blocked = true; }
+          if (blocked && backdropBlurred(hit)) obscured.add('blur');
+        }
+        const content = document.elementsFromPoint(x, y).find((e) => !isRoot(e) && layerOf(e) === '');
+        if (content) for (const flag of hiddenBy(content)) obscured.add(flag);
+      }
+    }
+    // Inert content takes no hit tests at all: found by the attribute, if it holds text in view.
+    for (const n of document.querySelectorAll('[inert]')) {
+      const r = n.getBoundingClientRect();
+      if (layerOf(n) === '' && r.bottom > 0 && r.top < vh && r.right > 0 && r.left < vw && holdsText(n)) {
+        obscured.add('inert');
+        break;
+      }
+    }
+    const body = document.body;
+    const scrollLocked = scrollLocks(document.documentElement) || scrollLocks(body) ||
+      (!!body && styleOf(body).position === 'fixed');
+    const layers = measured.map(({ path, node, ctx, hits }) => {
+      const r = node.getBoundingClientRect(), cs = styleOf(node);
+      const z = parseInt(cs.zIndex, 10);
+      return { path, box: { x: r.left + ctx.dx + topWin.scrollX, y: r.top + ctx.dy + topWin.scrollY,
+        width: r.width, height: r.height }, position: cs.position, aria_modal: isModal(node),
+      role: node.getAttribute('role') || (node.tagName === 'DIALOG' ? 'dialog' : ''), z_index: isNaN(z) ? null : z,
+      viewport_share: Math.round((hits / points) * 100) / 100 };
+    });
+    return { layers, scrollLocked, obscured: ['blur', 'inert', 'truncated'].filter((f) => obscured.has(f)) };
+  };
+
   const walk = (root, ctx) => {
     const all = root.querySelectorAll('*');
     for (const el of all) {
@@ -531,6 +657,7 @@
   };
   walk(document, { dx: 0, dy: 0, inIframe: false, visible: true, frame: null,
     clip: { left: 0, top: 0, right: vw, bottom: vh } });
+  const blocking = blockingFacts();  // before probeOverlays: hit tests with the page's own pointer-events
   probeOverlays();
   topWin[Symbol.for('consent-audit.snapshot-elements')] = refs;
   const body = document.body;
@@ -545,6 +672,9 @@
     page_height: scroller ? scroller.scrollHeight : vh,
     text,
     elements,
+    layers: blocking.layers,
+    scroll_locked: blocking.scrollLocked,
+    content_obscured: blocking.obscured,
     target_index: targetIndex,
     truncated,
   };
