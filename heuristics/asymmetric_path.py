@@ -36,6 +36,8 @@ from heuristics._paths import path_counts
 from heuristics.base import Checked, Evidence, HeuristicMeta, TracePart, figure, finding
 
 HIGH_RATIO = 3.0
+# The counts compared, in the words a report shows for ``more`` (the keys are heuristics/_paths.py's).
+COMPARED = {"clicks": "clicks", "typed_chars": "characters typed", "page_loads": "page loads"}
 
 
 class Measured(Evidence):
@@ -96,7 +98,7 @@ def check(trace: FlowTrace) -> list[Finding]:
         return []
     goal, base = path_counts(trace.goal), path_counts(base_path)
 
-    more = {k: goal[k] > base[k] for k in ("clicks", "typed_chars", "page_loads")}
+    more = {k: goal[k] > base[k] for k in COMPARED}
     if not any(more.values()):
         return Checked(summary=f"the goal path costs no more than the baseline: {plural(goal['clicks'], 'click')}, "
                                f"{plural(goal['page_loads'], 'page load')}, {goal['typed_chars']} typed characters "
@@ -130,7 +132,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     measured = {f"goal_{k}": v for k, v in goal.items()}
     measured.update({f"baseline_{k}": v for k, v in base.items()})
     measured.update(action_ratio=ratio, goal_seconds=goal_s, baseline_seconds=base_s,
-                    more=[k for k, v in more.items() if v], typing_only_on_goal=typing_only_on_goal,
+                    more=[COMPARED[k] for k, v in more.items() if v], typing_only_on_goal=typing_only_on_goal,
                     goal_complete=complete)
     if ratio is None and goal["actions"]:
         title = f"{gerund} takes {at_least}{goal['actions']} actions; the opposite choice takes none"

@@ -6,7 +6,8 @@ What it does
     element are the ones on the layer; when they sit in a dialog or fixed box of their own (``layer``), that
     box's controls are not the page's. It fires when
 
-    - the layer blocks the page, seen in one of these ways (``measured["detected_by"]``):
+    - the layer blocks the page, seen in one of these ways (``measured["detected_by"]`` names it in words,
+      ``DETECTED_BY``):
 
       - ``layer``: the layer holding the accept choice is measured itself (``Snapshot.layers``): with its
         backdrop it lies over at least 60 % of the viewport, and the page behind it is declared or made
@@ -17,7 +18,7 @@ What it does
       - ``covered-share``: at least 2 page controls in the first viewport are covered, and they are at
         least 50 % of the visible controls there (a settings wall with ten switches over three links
         covers the page all the same);
-      - ``backdrop (inferred: no layer facts in this trace)``: only for traces recorded before layers were
+      - ``backdrop`` (inferred): only for traces recorded before layers were
         measured: every page control in the first viewport is covered, and one lies more than 120 px
         above or below the layer's own controls, so something wider than the notice lies over the page;
     - the layer offers a way to accept or move on (an accept-like label, or the baseline's first click);
@@ -65,7 +66,12 @@ MIN_COVERED = 2
 MIN_COVERED_SHARE = 0.5
 MIN_LAYER_SHARE = 0.6  # the layer (with its backdrop) lies over this much of the viewport
 BACKDROP_MARGIN_PX = 120  # a covered control this far above or below the layer's controls: not the notice itself
-BACKDROP_FALLBACK = "backdrop (inferred: no layer facts in this trace)"
+# How the wall was seen -> what ``measured["detected_by"]`` says, in the words a report shows.
+DETECTED_BY = {
+    "layer": "the layer itself (its share of the viewport and how it blocks the page)",
+    "covered-share": "the share of the page's controls it covers",
+    "backdrop": "a backdrop over the page (inferred: this trace has no layer facts)",
+}
 
 
 class Thresholds(Evidence):
@@ -76,7 +82,7 @@ class Thresholds(Evidence):
 
 
 class Measured(Evidence):
-    detected_by: str = figure("Detected by (layer, covered-share, or backdrop for traces without layer facts)")
+    detected_by: str = figure("Detected by")
     layer_viewport_share: float | None = figure("Viewport the layer holding the choice lies over", "fraction")
     layer_aria_modal: bool | None = figure("Layer is aria-modal")
     scroll_locked: bool | None = figure("Page scroll locked")
@@ -196,7 +202,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     elif len(covered) >= MIN_COVERED and len(covered) / len(page_controls) >= MIN_COVERED_SHARE:
         detected_by = "covered-share"
     elif not snap.layers and _backdrop(covered, page_controls, layer):
-        detected_by = BACKDROP_FALLBACK
+        detected_by = "backdrop"
     else:
         return Checked(summary=f"{len(covered)} of the first screen's {len(page_controls)} page controls lie under "
                                f"another layer; a wall needs at least {MIN_COVERED} and {MIN_COVERED_SHARE:.0%}"
@@ -234,7 +240,8 @@ def _finding(step: int, snap: Snapshot, detected_by: str, choice: Layer | None, 
     if paid_labels:
         detail += (f' Its only other way on is to pay ("{paid_labels[0]}"): paying is not a free refusal (EDPB '
                    "Opinion 08/2024 on \"consent or pay\" models), so this wall offers no refusal at all.")
-    measured = {"detected_by": detected_by, "covered": len(covered), "first_screen_controls": len(page_controls),
+    measured = {"detected_by": DETECTED_BY[detected_by], "covered": len(covered),
+                "first_screen_controls": len(page_controls),
                 "covered_share": share, "covered_span_of_viewport": span, "layer_controls": layer_labels,
                 "accept_like": [label(e) for e in yes], "paid_alternative": paid_labels,
                 "covered_examples": covered_labels[:5],

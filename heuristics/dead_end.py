@@ -103,7 +103,7 @@ class Unreachable(Evidence):
 
 
 class Measured(Evidence):
-    kinds: list[str] = figure("Signals (error-page, re-prompt, loop, no-way-out, unreachable)")
+    kinds: list[str] = figure("Signals found, the one the title names first")
     error_page: ErrorPage = figure("Error page")
     re_prompt: Reprompt = figure("Prompt back after the goal")
     loop: Loops = figure("Loop")
@@ -234,6 +234,13 @@ def _reprompt(trace: FlowTrace) -> dict | None:
     return None
 
 
+def _in_words(key: str) -> str:
+    """A signal as the report names it: the label of the figure holding its data ("error page", "goal never
+    reached"), so the list of signals reads like the rows under it."""
+    label = Measured.model_fields[key].title or key
+    return label[:1].lower() + label[1:]
+
+
 def check(trace: FlowTrace) -> list[Finding]:
     """One finding: the signals are views of the same fault, so they are listed together, scored once."""
     path = trace.goal
@@ -286,8 +293,10 @@ def check(trace: FlowTrace) -> list[Finding]:
         return []
     kind, title, _, step, element, _ = signals[0]
     detail = " ".join(d for _, _, d, _, _, _ in signals)
-    measured = {"kinds": [k for k, *_ in signals]}
+    measured: dict = {"kinds": []}
     for k, _, _, _, _, data in signals:
-        measured[k.replace("-", "_")] = data
+        key = k.replace("-", "_")
+        measured["kinds"].append(_in_words(key))
+        measured[key] = data
     return [finding(META, title=title, detail=detail, path="goal", step=step, element=element,
                     measured=measured)]

@@ -29,7 +29,7 @@ from tests.report_factory import make_finding, make_report
 
 SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
 ASYMMETRY = {"goal_clicks": 5, "baseline_clicks": 1, "goal_seconds": 12.345, "baseline_seconds": 2.0,
-             "action_ratio": 5.0, "more": ["clicks", "page_loads"], "typing_only_on_goal": False,
+             "action_ratio": 5.0, "more": ["clicks", "page loads"], "typing_only_on_goal": False,
              "goal_complete": True}
 
 
@@ -104,7 +104,7 @@ def test_comparison_is_one_row_with_a_column_per_side():
     rows = {r.label: r.values for r in t.compared}
     assert rows["Clicks"] == ("5 clicks", "1 click") and rows["Estimated time"] == ("12.35 s", "2 s")
     figures = {r.label: r.values[0] for r in t.figures}
-    assert figures["What the goal path needs more of"] == "clicks, page_loads"
+    assert figures["What the goal path needs more of"] == "clicks, page loads"
     assert figures["Only the goal path asks to type"] == "no"
 
 

@@ -327,7 +327,7 @@ def test_dead_end_reject_that_reloads_the_prompt():
     trace.goal.reason = "after the last step the done condition {text: 'saved'} did not hold within 3 s"
     [f] = dead_end.check(trace)
     assert f.severity == "high"
-    assert f.measured["kinds"] == ["re-prompt", "loop", "unreachable"]
+    assert f.measured["kinds"] == ["prompt back after the goal", "loop", "goal never reached"]
     assert f.measured["re_prompt"]["prompt_control"] == "Accept all"
     assert f.measured["re_prompt"]["share_of_first_page_sentences_back"] == 1.0
     assert f.measured["loop"]["loops"][0]["back_to_step"] == 1
@@ -339,12 +339,12 @@ def test_dead_end_error_page_and_click_that_changes_nothing():
     missing = make_snapshot([], url="https://example.test/opt-out", text="404 Not Found", title="404")
     goal = [make_step(1, "click", link("Opt out"))]
     [f] = dead_end.check(make_trace(goal, final=missing))
-    assert (f.measured["kinds"], f.step) == (["error-page"], 1)
+    assert (f.measured["kinds"], f.step) == (["error page"], 1)
     assert f.measured["error_page"]["says"] == "404"
     same = make_snapshot([link("Opt out")], url=START_URL(goal))
     goal = [make_step(1, "click", link("Opt out"), snapshot=same)]
     [f] = dead_end.check(make_trace(goal, goal_status="goal-unreachable", final=same))
-    assert f.measured["kinds"] == ["unreachable"] and f.measured["unreachable"]["last_click_changed_nothing"]
+    assert f.measured["kinds"] == ["goal never reached"] and f.measured["unreachable"]["last_click_changed_nothing"]
     assert f.title == '"Opt out" changes nothing; the goal is never reached'
 
 

@@ -117,7 +117,7 @@ def test_a_backdrop_over_the_only_page_link_is_a_wall():
              button("Accept and continue", layer="div#wall", box=at(380))]
     [f] = consent_wall.check(_wall_trace(home, layer))
     assert (f.measured["detected_by"], f.measured["covered"], f.measured["first_screen_controls"]) == \
-        (consent_wall.BACKDROP_FALLBACK, 1, 1)
+        (consent_wall.DETECTED_BY["backdrop"], 1, 1)
     assert f.measured["accept_like"] == ["Accept and continue"]
 
 
@@ -215,7 +215,8 @@ def test_browser_story_link_is_not_judged_the_faint_refusal_is(module_audits):
 @pytest.mark.browser
 def test_browser_blurred_wall_over_one_link_is_seen_and_a_bottom_bar_is_not(module_audits):
     [f] = _found(module_audits, "blurred-wall", "consent-wall")
-    assert (f.measured["detected_by"], f.measured["first_screen_controls"]) == ("layer", 1)
+    assert (f.measured["detected_by"], f.measured["first_screen_controls"]) == \
+        (consent_wall.DETECTED_BY["layer"], 1)
     assert _found(module_audits, "blurred-wall-ok", "consent-wall") == []
 
 

@@ -103,7 +103,7 @@ def test_dead_end_sees_the_loop_back_to_the_banner(module_audits):
     result, [f] = _findings(module_audits, "dead-end", "dead-end")
     assert result.report.status == "goal-unreachable"
     assert f.severity == "high"
-    assert f.measured["kinds"] == ["re-prompt", "loop", "unreachable"]
+    assert f.measured["kinds"] == ["prompt back after the goal", "loop", "goal never reached"]
     assert f.measured["loop"]["loops"][0] | {"url": None} == {"step": 2, "back_to_step": 1, "url": None,
                                                               "control": "Reject all"}
     assert f.measured["re_prompt"]["prompt_control"] == "Accept all"

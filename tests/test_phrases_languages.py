@@ -415,3 +415,36 @@ def test_retyped_identity_in_czech_and_verification_in_latvian():
     assert f.measured["signed_in_evidence"] == "Ahoj Jano"
     [v] = verification_barrier.check(make_trace(goal))
     assert (v.measured["kind"], v.measured["expires"]) == ("email-verification", "derīgs vienu stundu")
+
+
+# --- compiled on first use (auditor/words/phrases/_lazy.py) -----------------------------------------------
+
+_LAZY_PROBE = """
+import auditor.words.phrases as P
+from auditor.words.phrases._lazy import LazyPattern
+from heuristics.registry import all_heuristics
+all_heuristics()
+lazy = {n: v for n, v in vars(P).items() if isinstance(v, LazyPattern)}
+print(sorted(lazy), sorted(n for n, v in lazy.items() if "compiled" in vars(v)), P._kind_patterns.cache_info().currsize)
+P.SHAMING.search("No thanks, I prefer to pay more")
+print(sorted(n for n, v in lazy.items() if "compiled" in vars(v)))
+"""
+
+
+def test_importing_every_heuristic_compiles_no_phrase_pattern_until_one_is_used():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _LAZY_PROBE], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent).stdout.splitlines()
+    patterns = sorted(n for n in P.__all__ if n.isupper() and n not in {"LANGUAGES", "CONCEPTS", "DATA_KIND_PHRASES"})
+    assert len(patterns) == 19 and out == [f"{patterns} [] 0", "['SHAMING']"]
+
+
+def test_a_lazy_pattern_is_the_pattern_phrase_regex_compiles():
+    from auditor.words.phrases import refusal, shaming
+
+    assert P.REFUSAL_TEXT.pattern == phrase_regex(refusal.REFUSAL_TEXT).pattern
+    assert P.SHAMING.pattern == phrase_regex(shaming.SHAMING, after=P._REST_OF_SENTENCE).pattern
+    assert P.REFUSAL_TEXT.compiled is P.REFUSAL_TEXT.compiled  # once per process
+    assert P.data_kind("Fotos") == "photos" and P.data_kind("nothing of the kind") is None

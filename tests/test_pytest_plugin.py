@@ -167,3 +167,44 @@ def test_recording_does_not_leak_patches():
 
     assert not hasattr(Locator.click, "__consent_audit_wrapped__")
     assert not hasattr(Page.goto, "__consent_audit_wrapped__")
+
+
+# A control Playwright will not act on unless forced: aria-disabled, so a plain click or set_checked waits
+# for it to become enabled, and times out. Only the test's own call with ``force=True`` gets through.
+FORCED_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Forced</title></head><body>
+<p>We use your posts to train our models.</p>
+<label><input type="checkbox" checked aria-disabled="true"> Share my posts</label>
+<button type="button" aria-disabled="true"
+        onclick="document.getElementById('out').textContent = 'Objection sent'">Object</button>
+<p id="out"></p></body></html>"""
+
+
+@pytest.mark.browser
+def test_an_option_the_person_does_not_take_reaches_the_tests_own_call_and_is_recorded(tmp_path):
+    """``force`` is no option of the person's (auditor/gather/recording.py): the action must be the test's
+    own Playwright call with its options, and still be recorded as a step with its cost."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect
+
+    from auditor.gather.pytest_plugin import ConsentAudit
+    from auditor.gather.server import serve_folder
+    from auditor.gather.session import browser_session
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "notice.html").write_text(FORCED_PAGE, "utf-8")
+    with browser_session() as session, serve_folder(tmp_path / "site") as site:
+        page = session.browser.new_page()
+        page.goto(site + "notice.html")
+        with pytest.raises(PlaywrightError, match="Timeout"):  # unforced, Playwright waits for it to be enabled
+            page.get_by_role("button", name="Object").click(timeout=300)
+        audit = ConsentAudit("forced", tmp_path / "run")
+        with audit.record(page, goal="object") as flow:
+            page.get_by_label("Share my posts").set_checked(False, force=True, timeout=3000)
+            page.get_by_role("button", name="Object").click(force=True, timeout=3000)
+            expect(page.get_by_text("Objection sent")).to_be_visible()
+        assert not page.get_by_label("Share my posts").is_checked()
+    goal = flow.trace.goal
+    assert goal.status == "complete", goal.reason
+    assert [(s.action, s.clicks, s.error) for s in goal.steps] == [("uncheck", 1, None), ("click", 1, None)]
+    assert [s.target_element.label_text for s in goal.steps] == ["Share my posts", "Object"]
+    assert all(s.screenshot for s in goal.steps)

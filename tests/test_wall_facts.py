@@ -16,6 +16,8 @@ from auditor.trace import Box, Layer, Snapshot
 from heuristics import consent_wall
 from tests.trace_factory import make_element, make_snapshot, make_step, make_trace
 
+BY_LAYER, BY_BACKDROP = consent_wall.DETECTED_BY["layer"], consent_wall.DETECTED_BY["backdrop"]
+
 WALL = "div#wall"
 
 
@@ -55,7 +57,7 @@ def test_a_layer_over_most_of_the_viewport_that_blocks_the_page_is_a_wall(facts,
     [f] = consent_wall.check(_page(layer, scroll_locked=facts.get("scroll_locked", False),
                                    obscured=facts.get("obscured", ())))
     m = f.measured
-    assert (m["detected_by"], m["covered"], m["first_screen_controls"]) == ("layer", 0, 1)
+    assert (m["detected_by"], m["covered"], m["first_screen_controls"]) == (BY_LAYER, 0, 1)
     assert (m["layer_viewport_share"], m["layer_aria_modal"]) == (0.83, facts.get("modal", False))
     assert (m["scroll_locked"], m["content_obscured"]) == (facts.get("scroll_locked", False), facts.get("obscured", []))
     assert m["thresholds"]["min_layer_share"] == 0.6
@@ -82,13 +84,13 @@ def test_a_wall_with_a_refusal_on_it_is_fair():
 def test_a_layer_in_another_origins_frame_is_measured_by_its_box():
     framed = Layer(path=WALL, box=Box(x=0, y=0, width=1280, height=720), aria_modal=True, viewport_share=None)
     [f] = consent_wall.check(_page(framed))
-    assert (f.measured["detected_by"], f.measured["layer_viewport_share"]) == ("layer", 1.0)
+    assert (f.measured["detected_by"], f.measured["layer_viewport_share"]) == (BY_LAYER, 1.0)
 
 
 def test_the_backdrop_guess_is_only_for_traces_without_layer_facts():
     # the only page link covered, far above the layer's buttons: the old inference calls it a backdrop
     [f] = consent_wall.check(_page(None, home_covered=True))
-    assert f.measured["detected_by"] == consent_wall.BACKDROP_FALLBACK
+    assert f.measured["detected_by"] == BY_BACKDROP
     assert "no layer facts" in f.detail and "layer_viewport_share" not in f.measured
     # with the layer measured as a plain panel, the same covered link is no wall
     assert consent_wall.check(_page(_layer(0.83), home_covered=True)) == []
@@ -143,7 +145,7 @@ def test_browser_truncated_story_under_a_panel_with_the_scroll_locked_is_a_wall(
     assert (snap.scroll_locked, snap.content_obscured) == (True, ["truncated"])
     m = f.measured
     assert (m["detected_by"], m["covered"], m["scroll_locked"], m["content_obscured"]) == \
-        ("layer", 0, True, ["truncated"])
+        (BY_LAYER, 0, True, ["truncated"])
     assert "the page cannot scroll, the content is cut short" in f.detail
 
 
@@ -164,7 +166,7 @@ def test_browser_blurred_wall_is_measured_on_its_layer(audits):
     [layer] = snap.layers
     assert (layer.role, layer.aria_modal, layer.viewport_share) == ("dialog", True, 1.0)  # its fixed wrapper counts
     assert (snap.scroll_locked, snap.content_obscured) == (True, ["blur"])
-    assert (f.measured["detected_by"], f.measured["layer_viewport_share"]) == ("layer", 1.0)
+    assert (f.measured["detected_by"], f.measured["layer_viewport_share"]) == (BY_LAYER, 1.0)
     snap_ok, walls_ok, _ = _audit(audits, "blurred-wall-ok")
     assert snap_ok.layers[0].viewport_share < 0.3 and walls_ok == []
 

@@ -1,10 +1,12 @@
 """Runs a flow's paths in Chromium and records the FlowTrace: the gatherer of the pipeline.
 
 Each path (goal, then baseline) runs in a fresh browser context, so no cookie or storage of one choice
-leaks into the other. Every step is run by auditor.gather.steps and recorded by auditor.gather.recorder
-(one snapshot, one full-page screenshot and the rendered HTML before the action; what the action cost
-after it). Whatever goes wrong, the path ends with a status and a reason decided by
-auditor.gather.outcome, and everything captured up to that point is kept.
+leaks into the other. The flow's login runs before each path; one that failed for the goal path is not
+tried again for the baseline, which ends incomplete with the same reason. Every step is run by
+auditor.gather.steps and recorded by auditor.gather.recorder (one snapshot, one full-page screenshot and
+the rendered HTML before the action; what the action cost after it). Whatever goes wrong, the path ends
+with a status and a reason decided by auditor.gather.outcome, and everything captured up to that point is
+kept.
 
 Bounds (a hostile page cannot keep the audit running; see docs/reliability.md): every step waits at most
 its step timeout (``settings.step_timeout``, default 10 s, or the step's own ``timeout``); every path ends
@@ -36,6 +38,7 @@ from auditor.gather.aftermath import enabled as after_choice_enabled
 from auditor.gather.context import Situated, refuse_path, situate
 from auditor.gather.done import not_reached, wait_done
 from auditor.gather.locate import PageGone
+from auditor.gather.login import login_start
 from auditor.gather.outcome import ENDS_PATH, FlowTimeout, Interrupted, PageCrashed
 from auditor.gather.path_run import PathRun, Stop
 from auditor.gather.person import WATCH_JS
@@ -88,6 +91,7 @@ def _run_path(browser, flow: Flow, kind: str, start: str, steps: list[Step], don
     trace.situation = situated.record
     if situated.failure is not None:
         refuse_path(trace, *situated.failure)
+        info["sign_in_failure"] = situated.failure
         return trace, info
     context = _new_context(browser, situated, kind, run_dir, evidence)
     after = AfterChoice(context, start, steps[0] if steps else None) if after_choice_enabled(flow) else None
@@ -168,6 +172,19 @@ def _run_steps(run: PathRun, trace: PathTrace, steps: list[Step], done: Done) ->
                             run.events.fault_note())
 
 
+def _signed_out_again(flow: Flow, goal: PathTrace, goal_info: dict, start: str) -> PathTrace | None:
+    """The baseline, refused without a second try, when the goal path's sign-in failed and the baseline's
+    would be the same login from the same page: a login that hung once would hang again, doubling the
+    audit's time for the same answer (the audit is incomplete either way). None: run the baseline."""
+    failure = goal_info.get("sign_in_failure")
+    if failure is None or login_start(flow, start) != login_start(flow, goal.start):
+        return None
+    baseline = PathTrace(kind="baseline", start=start,
+                         situation=goal.situation.model_copy() if goal.situation is not None else None)
+    refuse_path(baseline, *failure)
+    return baseline
+
+
 def _start_url(start: str, served: str | None) -> str:
     return start if start.startswith(("http://", "https://")) else urljoin(served or "", start)
 
@@ -208,8 +225,11 @@ def run_flow(flow: Flow, run_dir: Path, browser_path: str | None = None, headles
                                    flow.done, run_dir, evidence, stop)
             if include_baseline and flow.baseline is not None and goal.failure != "interrupted":
                 b = flow.baseline
-                baseline, _ = _run_path(session.browser, flow, "baseline", _start_url(b.start or flow.start, served),
-                                        b.path, b.done, run_dir, evidence, stop)
+                start = _start_url(b.start or flow.start, served)
+                baseline = _signed_out_again(flow, goal, info, start)
+                if baseline is None:
+                    baseline, _ = _run_path(session.browser, flow, "baseline", start, b.path, b.done, run_dir,
+                                            evidence, stop)
     except PlaywrightError:
         if goal is None and not stop.requested:  # the browser could not start: nothing was audited
             raise

@@ -1,8 +1,9 @@
-"""Phrase lists of the wording heuristics, in every language the project targets, compiled once.
+"""Phrase lists of the wording heuristics, in every language the project targets, compiled once, on first use.
 
 Each data module holds one concept as ``{language: [phrase, ...]}`` (data_kinds: ``{language: {kind:
 [phrase, ...]}}``); this module compiles every concept into one case-insensitive, word-boundary-aware
-pattern covering all languages (see ``_build`` for the phrase syntax). The heuristics search page text,
+pattern covering all languages (see ``_build`` for the phrase syntax), compiled the first time it is used
+(``_lazy``: importing a heuristic costs no compilation). The heuristics search page text,
 dialogs and field words with these patterns; whether a *control* is an accept, a refusal or a settings
 link is the affordance classifier's question, not this package's.
 
@@ -20,6 +21,7 @@ words that over-match.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from auditor.words.phrases import (
     hedging,
@@ -31,6 +33,7 @@ from auditor.words.phrases import (
     verification,
 )
 from auditor.words.phrases._build import LANGUAGES, alternatives, phrase_regex
+from auditor.words.phrases._lazy import LazyPattern
 from auditor.words.phrases.data_kinds import DATA_KINDS as _KINDS_BY_LANGUAGE
 
 # Quoted with a shaming phrase, so the reader sees what it says; ";" ends a Greek question.
@@ -58,25 +61,31 @@ CONCEPTS: dict[str, dict[str, list[str]]] = {
     "paid_alternative": payment.PAID_ALTERNATIVE,
 }
 
-REFUSAL_TEXT = phrase_regex(refusal.REFUSAL_TEXT)
-SHAMING = phrase_regex(shaming.SHAMING, after=_REST_OF_SENTENCE)
-CONDITIONAL_OUTCOME = phrase_regex(hedging.CONDITIONAL_OUTCOME)
-GENERIC_HEDGE = phrase_regex(hedging.GENERIC_HEDGE)
-DOUBLE_NEGATIVE = phrase_regex(hedging.DOUBLE_NEGATIVE)
-CODE_FIELD = phrase_regex(verification.CODE_FIELD)
-NOT_A_CODE = phrase_regex(verification.NOT_A_CODE)
-PHONE_FIELD = phrase_regex(verification.PHONE_FIELD)
-ID_DOCUMENT = phrase_regex(verification.ID_DOCUMENT)
-CHECK_INBOX = phrase_regex(verification.CHECK_INBOX)
-CODE_EXPIRY = phrase_regex(verification.CODE_EXPIRY)
-POSTAL_ONLY = phrase_regex(verification.POSTAL_ONLY)
+
+def _lazy(by_language: dict[str, list[str]], after: str = "") -> LazyPattern:
+    """``phrase_regex(by_language, after)``, compiled on first use (see ``_lazy``)."""
+    return LazyPattern(lambda: phrase_regex(by_language, after))
+
+
+REFUSAL_TEXT = _lazy(refusal.REFUSAL_TEXT)
+SHAMING = _lazy(shaming.SHAMING, after=_REST_OF_SENTENCE)
+CONDITIONAL_OUTCOME = _lazy(hedging.CONDITIONAL_OUTCOME)
+GENERIC_HEDGE = _lazy(hedging.GENERIC_HEDGE)
+DOUBLE_NEGATIVE = _lazy(hedging.DOUBLE_NEGATIVE)
+CODE_FIELD = _lazy(verification.CODE_FIELD)
+NOT_A_CODE = _lazy(verification.NOT_A_CODE)
+PHONE_FIELD = _lazy(verification.PHONE_FIELD)
+ID_DOCUMENT = _lazy(verification.ID_DOCUMENT)
+CHECK_INBOX = _lazy(verification.CHECK_INBOX)
+CODE_EXPIRY = _lazy(verification.CODE_EXPIRY)
+POSTAL_ONLY = _lazy(verification.POSTAL_ONLY)
 # A greeting followed by a name (the heuristic checks the name is capitalised: "Hi Alex", not "hi there").
-GREETING = re.compile(alternatives(identity.GREETING) + r",?\s+(?P<name>[^\W\d_][\w'-]*)")
-SIGNED_IN_AS = phrase_regex(identity.SIGNED_IN_AS)
-LOG_OUT = phrase_regex(identity.LOG_OUT)
-IDENTITY_FIELD = phrase_regex(identity.IDENTITY_FIELD)
-NECESSARY = phrase_regex(necessary.NECESSARY)
-PAID_ALTERNATIVE = phrase_regex(payment.PAID_ALTERNATIVE)
+GREETING = LazyPattern(lambda: re.compile(alternatives(identity.GREETING) + r",?\s+(?P<name>[^\W\d_][\w'-]*)"))
+SIGNED_IN_AS = _lazy(identity.SIGNED_IN_AS)
+LOG_OUT = _lazy(identity.LOG_OUT)
+IDENTITY_FIELD = _lazy(identity.IDENTITY_FIELD)
+NECESSARY = _lazy(necessary.NECESSARY)
+PAID_ALTERNATIVE = _lazy(payment.PAID_ALTERNATIVE)
 
 
 def _by_kind() -> dict[str, dict[str, list[str]]]:
@@ -90,14 +99,18 @@ def _by_kind() -> dict[str, dict[str, list[str]]]:
 
 DATA_KIND_PHRASES = _by_kind()
 # One pass over a page finds every kind's wording; which kind it is, is asked of the (rare) matches only.
-ANY_DATA_KIND = phrase_regex({lang: [p for phrases in kinds.values() for p in phrases]
-                              for lang, kinds in _KINDS_BY_LANGUAGE.items()})
-_KIND_PATTERNS = {kind: phrase_regex(by_language) for kind, by_language in DATA_KIND_PHRASES.items()}
+ANY_DATA_KIND = _lazy({lang: [p for phrases in kinds.values() for p in phrases]
+                       for lang, kinds in _KINDS_BY_LANGUAGE.items()})
+
+
+@cache
+def _kind_patterns() -> dict[str, re.Pattern]:
+    return {kind: phrase_regex(by_language) for kind, by_language in DATA_KIND_PHRASES.items()}
 
 
 def data_kind(wording: str) -> str | None:
     """The kind of data (posts, photos...) an ANY_DATA_KIND match names."""
-    return next((kind for kind, rx in _KIND_PATTERNS.items() if rx.fullmatch(wording)), None)
+    return next((kind for kind, rx in _kind_patterns().items() if rx.fullmatch(wording)), None)
 
 
 __all__ = ["LANGUAGES", "CONCEPTS", "DATA_KIND_PHRASES", "REFUSAL_TEXT", "SHAMING", "CONDITIONAL_OUTCOME",
