@@ -7,7 +7,7 @@ severity, the EDPB deceptive-design category and the legal provisions the patter
 Every heuristic also declares the parts of the trace it needs (``requires``, like Lighthouse's
 ``requiredArtifacts``), so that a run can tell "checked and fine" from "nothing to check": the runner
 (heuristics/registry.py) gives each heuristic one outcome per audit, ``fired``, ``passed``,
-``not-applicable`` or ``error`` (see :class:`Outcome`).
+``incomplete``, ``not-applicable`` or ``error`` (see :class:`Outcome`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from heuristics._evidence import Evidence, figure  # noqa: F401  (figure: re-exp
 from heuristics._words import first_choice_pair
 
 Check = Callable[[FlowTrace], list[Finding]]
-OutcomeKind = Literal["fired", "passed", "not-applicable", "error"]
+OutcomeKind = Literal["fired", "passed", "incomplete", "not-applicable", "error"]
 _FIELD_TYPES = {"text", "email", "tel", "password", "number", "search", "url", "file", ""}
 _TOGGLE_ROLES = {"checkbox", "switch", "radio"}
 
@@ -155,11 +155,18 @@ class Checked(list):
     """What ``check`` returns when it can say what it measured: its findings (this *is* the list, so
     callers and plugins that expect a plain list are unaffected) and a one-line summary shown when the
     heuristic passed ("2 actions over 1 page load; fires from 3 actions"). A plain list passes with the
-    heuristic's ``measures`` text instead."""
+    heuristic's ``measures`` text instead.
 
-    def __init__(self, findings: Iterable[Finding] = (), summary: str = ""):
+    ``incomplete`` says what the check needed but could not measure, and why ('the contrast of "Reject
+    all" could not be measured (a background image)'): with no findings the outcome is ``incomplete``,
+    not ``passed`` (``summary`` then says what *was* measured), as axe-core files a rule it could not
+    decide under "incomplete". With findings the outcome stays ``fired`` and the note is kept beside them.
+    """
+
+    def __init__(self, findings: Iterable[Finding] = (), summary: str = "", incomplete: str = ""):
         super().__init__(findings)
         self.summary = summary
+        self.incomplete = incomplete
 
 
 class NotApplicable(Exception):
@@ -172,14 +179,29 @@ class NotApplicable(Exception):
 class Outcome:
     """One heuristic's result on one trace, as axe-core sorts rules into violations, passes, inapplicable
     and incomplete, and Lighthouse gives a crashed audit no score: ``fired`` (with its findings),
-    ``passed`` (``text`` says what it checked), ``not-applicable`` (``missing`` names the absent parts,
-    ``text`` says why) or ``error`` (``text`` keeps the exception)."""
+    ``passed`` (``text`` says what it checked), ``incomplete`` (applicable, but a measurement it needs
+    could not be made: ``incomplete`` says which and why, ``text`` what it did measure), ``not-applicable``
+    (``missing`` names the absent parts, ``text`` says why) or ``error`` (``text`` keeps the exception).
+    A ``fired`` outcome may carry ``incomplete`` too: its findings stand, and what it could not measure is
+    noted beside them."""
 
     heuristic: str
     kind: OutcomeKind
     findings: tuple[Finding, ...] = ()
     text: str = ""
     missing: tuple[str, ...] = ()
+    incomplete: str = ""
+
+
+def outcome_of(h: Heuristic, result: list[Finding]) -> Outcome:
+    """The outcome of a check that ran and returned ``result`` (a plain list or :class:`Checked`):
+    ``fired`` when it found something, else ``incomplete`` when part of the check could not be made,
+    else ``passed``; a check without a summary is described by its ``measures`` text."""
+    incomplete = getattr(result, "incomplete", "") or ""
+    if result:
+        return Outcome(h.id, "fired", findings=tuple(result), incomplete=incomplete)
+    text = getattr(result, "summary", "") or f"checked {h.meta.measures}"
+    return Outcome(h.id, "incomplete" if incomplete else "passed", text=text, incomplete=incomplete)
 
 
 def finding(meta: HeuristicMeta, *, measured: Evidence | dict | None = None, **kwargs) -> Finding:

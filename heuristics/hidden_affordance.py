@@ -54,9 +54,9 @@ What it does
     Contrast that could not be measured. Over a background image or gradient whose rendered pixels could
     not be read, under a blur or a blend mode, the contrast is unknown (``Element.contrast_unknown``): it is
     no ``low_contrast`` signal, and no pass either. ``measured`` records the reason (``contrast_unknown``)
-    and how a known contrast was measured (``contrast_source``: CSS colours or rendered pixels); when no
-    control fires, the outcome's summary says the contrast of that control could not be measured, an
-    incomplete check.
+    and how a known contrast was measured (``contrast_source``: CSS colours or rendered pixels). When no
+    control fires, the outcome is ``incomplete`` (not ``passed``): the contrast of that control could not
+    be measured; when one fires, the outcome notes it beside the findings.
 
     Shadow DOM and iframes are no trick by themselves (a person cannot tell), but tools that do not pierce
     them miss the control; ``measured`` records ``in_shadow`` and ``in_iframe`` so a report shows the
@@ -410,7 +410,7 @@ def check(trace: FlowTrace) -> list[Finding]:
     judged = [step for step in trace.goal.steps if _judged(step)]
     findings = [f for f in (_check_step(trace, step) for step in judged) if f is not None]
     unmeasured = _unmeasured(judged)
-    if findings or not unmeasured:
+    if not unmeasured:
         return findings
-    return Checked([], summary="; ".join(unmeasured) + ": an incomplete check, not a pass (its other signals "
-                   "were checked: none fired)")
+    summary = "" if findings else "its other signals were checked: none fired"
+    return Checked(findings, summary=summary, incomplete="; ".join(unmeasured))

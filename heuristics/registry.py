@@ -13,7 +13,7 @@ from importlib.metadata import entry_points
 
 from auditor.trace import FlowTrace
 from heuristics._words import classify_labels
-from heuristics.base import Heuristic, HeuristicMeta, NotApplicable, Outcome
+from heuristics.base import Heuristic, HeuristicMeta, NotApplicable, Outcome, outcome_of
 
 ENTRY_POINT_GROUP = "consent_audit.heuristics"
 _NOT_HEURISTICS = {"base", "registry", "common"}
@@ -57,7 +57,8 @@ def metadata() -> dict[str, HeuristicMeta]:
 
 def run_one(h: Heuristic, trace: FlowTrace) -> Outcome:
     """One heuristic's outcome: not-applicable when a part it requires is absent (it is not run), error when
-    it raises (the others still run: a broken heuristic must not hide their findings), else fired or passed."""
+    it raises (the others still run: a broken heuristic must not hide their findings), else fired, incomplete or
+    passed (base.outcome_of)."""
     try:  # the probes run on untrusted traces too: one that raises is this heuristic's error, not the audit's
         missing = [part for part in h.meta.requires if not part.present(trace)]
         if missing:
@@ -68,9 +69,7 @@ def run_one(h: Heuristic, trace: FlowTrace) -> Outcome:
         return Outcome(h.id, "not-applicable", text=str(why))
     except Exception as exc:
         return Outcome(h.id, "error", text=f"{type(exc).__name__}: {exc}")
-    if result:
-        return Outcome(h.id, "fired", findings=tuple(result))
-    return Outcome(h.id, "passed", text=getattr(result, "summary", "") or f"checked {h.meta.measures}")
+    return outcome_of(h, result)
 
 
 def run_all(trace: FlowTrace, only: set[str] | None = None) -> list[Outcome]:

@@ -38,7 +38,9 @@ What it does
     read, under a blur or a blend mode, a control's contrast is unknown (``Element.contrast_unknown``).
     Then contrast is not compared: the reason is in ``opt_out_contrast_unknown`` /
     ``accept_contrast_unknown``, the finding's detail says "contrast not compared", and when nothing else
-    is weaker the summary says the check is incomplete, never that the two are as prominent in contrast.
+    is weaker the outcome is ``incomplete`` (never "passed", never "as prominent in contrast"); when a
+    finding fires, the outcome notes the contrast not compared beside it. A control without text has no
+    text contrast to measure: contrast is not compared, and that alone does not make the check incomplete.
 
 Why is this bad?
     People choose what they see first and what looks like the main action. A big blue "Accept all" next to
@@ -125,12 +127,16 @@ def check(trace: FlowTrace) -> list[Finding]:
     rival_el, same_snapshot = opposite.element, opposite.same_screen
     c = compare(optout, rival_el)
     unmeasured = contrast_not_compared(c)
+    # incomplete only when a measurement failed (a reason was recorded); a control without text has no
+    # text contrast to measure, which says nothing about how the choice is presented
+    incomplete = unmeasured if c.opt_out_contrast_unknown or c.accept_contrast_unknown else ""
     if not c.weaker:
         if unmeasured is None:
             return Checked(summary=f'"{c.opt_out_label}" is as prominent as "{c.accept_label}" in area, contrast, '
                                    "style, font weight, font size and position")
-        return Checked(summary=f'"{c.opt_out_label}" is as prominent as "{c.accept_label}" in area, style, font '
-                               f"weight, font size and position; {unmeasured}: an incomplete check, not a pass")
+        summary = (f'"{c.opt_out_label}" is as prominent as "{c.accept_label}" in area, style, font weight, '
+                   "font size and position")
+        return Checked(summary=summary if incomplete else f"{summary}; {unmeasured}", incomplete=incomplete)
     n = len(c.weaker)
     charged_there = set(hidden_affordance.charged_signals(trace, goal_step))
     cited = [d for d in c.weaker if SAME_REASON.get(d) in charged_there]
@@ -165,5 +171,6 @@ def check(trace: FlowTrace) -> list[Finding]:
                         cited_from_hidden_affordance=cited,
                         thresholds=Thresholds(weaker_ratio=WEAKER_RATIO, high_dimensions=HIGH_DIMENSIONS))
     title = f'"{o}" is visually weaker than "{a}" ({", ".join(c.weaker)})'
-    return [finding(META, severity=severity, title=title, detail=detail, path="goal", step=goal_step.number,
-                    element=goal_step.target, measured=measured)]
+    return Checked([finding(META, severity=severity, title=title, detail=detail, path="goal",
+                            step=goal_step.number, element=goal_step.target, measured=measured)],
+                   incomplete=incomplete)

@@ -1,5 +1,6 @@
-"""Every heuristic gets exactly one outcome per audit (fired, passed, not-applicable, error), and every report
-shows it: "no findings" must differ visibly from "nothing was checked" and from "a heuristic crashed".
+"""Every heuristic gets exactly one outcome per audit (fired, passed, incomplete, not-applicable, error), and
+every report shows it: "no findings" must differ visibly from "nothing was checked" and from "a heuristic
+crashed". The incomplete outcome has its own file, tests/test_incomplete_outcome.py.
 
 Browser-free: hand-made traces (tests/trace_factory.py) judged by the real registry.
 """

@@ -104,6 +104,8 @@ def build_report(trace: FlowTrace, outcomes: list[Outcome], meta: dict, suppress
     s = score(counted, meta)
     points = iter(s.contributions)
     errors = [f"{o.heuristic}: {o.text}" for o in outcomes if o.kind == "error"]
+    # a check that could not measure something may have missed a finding: the score is a lower bound
+    incomplete = any(o.incomplete for o in outcomes if o.kind in ("incomplete", "fired"))
     metrics = _metrics(trace)
 
     out: list[ReportFinding] = []
@@ -130,7 +132,8 @@ def build_report(trace: FlowTrace, outcomes: list[Outcome], meta: dict, suppress
     warnings += suppression_warnings(notes)
     return Report(flow=trace.flow, status=trace.status, reason=trace.goal.reason,
                   failed_step=trace.goal.failed_step, headline=headline(trace, metrics),
-                  friction=s.friction, friction_is_lower_bound=not trace.finished or bool(errors), band=s.band,
+                  friction=s.friction, friction_is_lower_bound=not trace.finished or bool(errors) or incomplete,
+                  band=s.band,
                   score_raw=s.raw, score_capped=s.capped, category_points=s.categories, metrics=metrics,
                   findings=out, paths=[_summarise(p) for p in paths.values() if p is not None], warnings=warnings,
                   heuristic_failures=errors, heuristics=_catalogue(meta), outcomes=_outcomes(outcomes, out),
@@ -181,7 +184,7 @@ def _outcomes(outcomes: list[Outcome], findings: list[ReportFinding]) -> list[He
         suppressed[f.heuristic] = suppressed.get(f.heuristic, 0) + (f.suppressed is not None)
     return [HeuristicOutcome(id=o.heuristic, outcome=o.kind, findings=len(o.findings),
                              suppressed=suppressed.get(o.heuristic, 0), points=points.get(o.heuristic, 0.0),
-                             text=o.text, missing=list(o.missing))
+                             text=o.text, missing=list(o.missing), incomplete=o.incomplete)
             for o in sorted(outcomes, key=lambda o: o.heuristic)]
 
 

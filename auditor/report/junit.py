@@ -3,7 +3,11 @@
 CI systems that read JUnit (GitLab, Jenkins, Azure, GitHub test reporters) then show which rule failed
 and why. Findings below the gate are listed in the testcase's system-out. A heuristic that raised is an
 ``<error>`` (it judged nothing: never a pass), one that was not applicable is ``<skipped>`` with what the
-trace lacked, and one that passed says in its system-out what it checked. Two more testcases carry the
+trace lacked, and one that passed says in its system-out what it checked. One whose check was incomplete
+(it applied, but a measurement it needs could not be made) is neither skipped (it did apply) nor a failure
+(nothing was found) nor an error (it did not crash): a testcase that counts as run, whose system-out
+starts "incomplete:" with what could not be measured and what was checked; the suite's properties list
+those heuristics under ``incomplete``, so a CI reader can find them without parsing text. Two more testcases carry the
 whole-audit gates: ``audit-complete`` (an incomplete audit is an error, never a pass) and
 ``friction-score`` (the --max-friction gate, when set). A suppressed finding is never a failure: its
 testcase lists it in system-out with the reason.
@@ -16,7 +20,12 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from auditor.findings import severity_at_least
-from auditor.report.model import Report, finding_place
+from auditor.report.model import (
+    Report,
+    finding_place,
+    incomplete_checks,
+    incomplete_text,
+)
 
 DEFAULT_GATE = "medium"
 # XML 1.0 cannot carry most control characters, even escaped; page text may contain them.
@@ -87,6 +96,8 @@ def build_junit(report: Report, fail_on: str | None = None, max_friction: int | 
             skipped += 1
             ET.SubElement(c, "skipped", message=_clean(f"not applicable: {o.text}"))
         out = [f"checked: {o.text}"] if o is not None and o.outcome == "passed" else []
+        if o is not None and o.incomplete and o.outcome in ("incomplete", "fired"):
+            out.insert(0, f"incomplete: {incomplete_text(o)} (the friction score is a lower bound)")
         muted = [f for f in below if f.suppressed is not None]
         below = [f for f in below if f.suppressed is None]
         if below:
@@ -105,6 +116,9 @@ def build_junit(report: Report, fail_on: str | None = None, max_friction: int | 
     for name, value in (("friction", report.friction), ("status", report.status), ("gate", gate),
                         ("flow", report.flow.file or report.flow.name), ("start", report.flow.start)):
         ET.SubElement(props, "property", name=name, value=_clean(value))
+    incomplete = [o.id for o in incomplete_checks(report)]
+    if incomplete:
+        ET.SubElement(props, "property", name="incomplete", value=_clean(", ".join(incomplete)))
     suite.insert(0, props)
     root = ET.Element("testsuites", name="consent-audit", tests=str(tests), failures=str(failures),
                       errors=str(errors), skipped=str(skipped))

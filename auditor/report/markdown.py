@@ -24,6 +24,7 @@ from auditor.report.model import (
     exploration_rows,
     finding_place,
     findings_text,
+    incomplete_checks,
     lower_bound_text,
     metric_rows,
     no_findings_text,
@@ -202,15 +203,16 @@ def _exploration(report: Report) -> list[str]:
 
 
 def _checked(report: Report) -> list[str]:
-    """What every heuristic that did not fire concluded: passed (and what it checked), not applicable (and
-    what was missing), or error."""
+    """What every heuristic that did not fire concluded: error, incomplete (what it could not measure, and
+    what it did), passed (and what it checked) or not applicable (and what was missing); a fired one whose
+    check was partly incomplete is listed too."""
     if not report.outcomes:
         return []
     out = ["## What was checked", "", escape_md(outcome_counts_text(report) or "") + ".", ""]
     rows = checked_rows(report)
     if rows:
         out += ["| Heuristic | Outcome | What it checked, or why not |", "|---|---|---|"]
-        out += [f"| {escape_md(hid)} | {word} | {escape_md(text)} |" for hid, word, text in rows]
+        out += [f"| {escape_md(hid)} | {word} | {escape_md(text)} |" for hid, _, word, text in rows]
         out.append("")
     return out
 
@@ -230,7 +232,7 @@ def render_markdown(report: Report) -> str:
     at_least = "at least " if report.friction_is_lower_bound else ""
     score = f"**Friction {at_least}{report.friction}/100 ({report.band})** — {findings_text(report)}; {score_note(report)}"
     out += [score + ".", ""]
-    if report.heuristic_failures:
+    if report.heuristic_failures or incomplete_checks(report):
         out += [f"> **{escape_md(lower_bound_text(report) or '')}**", ""]
 
     out += [f"| Measure | Goal path ({escape_md(report.flow.goal)}) | Baseline |", "|---|--:|--:|"]
@@ -246,7 +248,8 @@ def render_markdown(report: Report) -> str:
         for f in report.findings:
             out += _finding(f, report.figures_of(f.heuristic))
     else:
-        out += [no_findings_text(report.finished, len(report.heuristic_failures)), ""]
+        out += [no_findings_text(report.finished, len(report.heuristic_failures),
+                                 len(incomplete_checks(report))), ""]
 
     total = total_text(report)
     if total:

@@ -75,14 +75,16 @@ class HeuristicInfo(BaseModel):
         return f"docs/heuristics.md#{self.id}"
 
 
-OutcomeKind = Literal["fired", "passed", "not-applicable", "error"]
+OutcomeKind = Literal["fired", "passed", "incomplete", "not-applicable", "error"]
 
 
 class HeuristicOutcome(BaseModel):
     """What one heuristic concluded on this trace: ``fired`` (it found something), ``passed`` (it checked
-    and found nothing; ``text`` says what it measured), ``not-applicable`` (the trace lacks what it needs;
+    and found nothing; ``text`` says what it measured), ``incomplete`` (it applied and found nothing, but a
+    measurement it needs could not be made: ``incomplete`` says which and why, ``text`` what it did
+    measure; the score is then a lower bound for it), ``not-applicable`` (the trace lacks what it needs;
     ``missing`` names the parts, ``text`` says why) or ``error`` (it raised; ``text`` keeps the message, and
-    the score is then a lower bound)."""
+    the score is then a lower bound). A fired outcome may carry ``incomplete`` too (its findings stand)."""
 
     id: str
     outcome: OutcomeKind
@@ -90,9 +92,12 @@ class HeuristicOutcome(BaseModel):
     suppressed: int = Field(0, description="how many of its findings a suppression covers; a heuristic whose "
                             "findings are all suppressed still 'fired' (it found them) but adds no points")
     points: float = Field(0.0, description="points its findings add to the friction score")
-    text: str = Field("", description="passed: what was checked; not-applicable: what is absent; "
-                      "error: the exception")
+    text: str = Field("", description="passed and incomplete: what was checked; not-applicable: what is "
+                      "absent; error: the exception")
     missing: list[str] = Field(default_factory=list, description="not-applicable: the required trace parts absent")
+    incomplete: str = Field("", description="incomplete (and a fired outcome whose check was partly incomplete): "
+                            "what could not be measured and why; it adds no points and trips no gate, but "
+                            "the score is a lower bound")
 
 
 class StepSummary(BaseModel):
@@ -138,7 +143,9 @@ class Report(BaseModel):
     failed_step: int | None = None
     headline: str
     friction: int
-    friction_is_lower_bound: bool = False
+    friction_is_lower_bound: bool = Field(False, description="the score may be understated: the audit did "
+                                          "not finish, a heuristic raised an error, or one could not "
+                                          "complete its check (lower_bound_text says which)")
     band: str
     score_raw: float = Field(description="the findings' points summed, unbounded: the friction headline is "
                              "100 * (1 - exp(-score_raw / 80)) (docs/scoring.md)")
@@ -222,18 +229,39 @@ def finding_place(f: ReportFinding) -> str:
     return f"step {f.step} on the {f.path} path"
 
 
-def no_findings_text(finished: bool, errors: int = 0) -> str:
-    """What every report says when there are no findings: no verdict when the audit did not finish or a
-    heuristic raised (what it checks was not judged)."""
+def no_findings_text(finished: bool, errors: int = 0, incomplete: int = 0) -> str:
+    """What every report says when there are no findings: no verdict when the audit did not finish, a
+    heuristic raised, or one could not complete its check (what it could not measure was not judged)."""
     if not finished:
         return "No findings in the part that was reached; this is not a verdict of low friction."
     if errors:
         return (f"No findings from the heuristics that ran; {plural(errors, 'heuristic')} raised an error, so this "
                 "is not a verdict of low friction.")
+    if incomplete:
+        return (f"No findings; {plural(incomplete, 'heuristic')} could not complete {_its(incomplete)} check, so "
+                "this is not a verdict of low friction.")
     return "No findings."
 
 
-OUTCOME_WORDS = {"fired": "fired", "passed": "passed", "not-applicable": "not applicable", "error": "error"}
+def _its(n: int) -> str:
+    return "its" if n == 1 else "their"
+
+
+OUTCOME_WORDS = {"fired": "fired", "passed": "passed", "incomplete": "incomplete",
+                 "not-applicable": "not applicable", "error": "error"}
+PARTLY_INCOMPLETE = "fired, check partly incomplete"
+
+
+def incomplete_checks(report: "Report") -> list[HeuristicOutcome]:
+    """Every heuristic whose check could not be completed: the incomplete outcomes, and the fired ones that
+    could not measure everything (their findings stand). The score is a lower bound for each of them."""
+    return [o for o in report.outcomes if o.incomplete and o.outcome in ("incomplete", "fired")]
+
+
+def incomplete_text(o: HeuristicOutcome) -> str:
+    """What an incomplete check could not measure, then what it did (or that its findings stand), as every
+    report says it."""
+    return f"{o.incomplete}; {'its findings stand' if o.outcome == 'fired' else o.text}"
 
 
 def outcome_counts_text(report: "Report") -> str | None:
@@ -249,12 +277,17 @@ def outcome_counts_text(report: "Report") -> str | None:
     return text
 
 
-def checked_rows(report: "Report") -> list[tuple[str, str, str]]:
-    """(heuristic id, outcome in words, what it checked or why not) for every heuristic that did not fire:
-    the "What was checked" section, so "no findings" is visibly different from "nothing was checked".
-    Errors first (the score is a lower bound because of them), then passes, then the not applicable."""
-    order = ("error", "passed", "not-applicable")
-    return [(o.id, OUTCOME_WORDS[o.outcome], o.text) for kind in order for o in report.outcomes_of(kind)]
+def checked_rows(report: "Report") -> list[tuple[str, str, str, str]]:
+    """(heuristic id, outcome kind, outcome in words, what it checked or why not) for every heuristic that
+    did not fire, and every fired one whose check was partly incomplete: the "What was checked" section, so
+    "no findings" is visibly different from "nothing was checked" and from "could not check". Grouped:
+    errors first, then incomplete checks (the score is a lower bound because of both), then passes, then
+    the not applicable."""
+    rows = [(o.id, "error", OUTCOME_WORDS["error"], o.text) for o in report.outcomes_of("error")]
+    rows += [(o.id, "incomplete", PARTLY_INCOMPLETE if o.outcome == "fired" else OUTCOME_WORDS["incomplete"],
+              incomplete_text(o)) for o in incomplete_checks(report)]
+    return rows + [(o.id, kind, OUTCOME_WORDS[kind], o.text) for kind in ("passed", "not-applicable")
+                   for o in report.outcomes_of(kind)]
 
 
 def lower_bound_text(report: "Report") -> str | None:
@@ -269,6 +302,12 @@ def lower_bound_text(report: "Report") -> str | None:
         they = "it checks" if len(report.heuristic_failures) == 1 else "they check"
         why.append(f"{plural(len(report.heuristic_failures), 'heuristic')} raised an error ({ids}), so what "
                    f"{they} was not judged")
+    incomplete = incomplete_checks(report)
+    if incomplete:
+        ids = ", ".join(o.id for o in incomplete)
+        why.append(f"{plural(len(incomplete), 'heuristic')} could not complete {_its(len(incomplete))} check "
+                   f"({ids}): what could not be measured was not judged, so {_its(len(incomplete))} points "
+                   "may be understated")
     text = "; ".join(why)
     return text[:1].upper() + text[1:] + "." if text else None
 

@@ -7,6 +7,10 @@ flow file. Page URLs, the path and the step go in the result's ``properties``; p
 A suppressed finding keeps its result, with a SARIF ``suppressions`` entry (kind "inSource" for the flow
 file's ``suppress:``, "external" for ``[tool.consent-audit]``; ``justification`` is the reason), so code
 scanning shows it as dismissed; expired and unused suppressions are warning notifications.
+A heuristic whose check was incomplete (a measurement it needs could not be made) is a result of kind
+"review" (SARIF 2.1.0 §3.27.9: evaluated, and a person must look to decide whether there is a problem; a
+result whose kind is not "fail" has level "none", §3.27.10): it is no failure, and the run still
+succeeded (``executionSuccessful`` is false only for errors and unfinished audits).
 Validated against the official schema (schemas/sarif-2.1.0-rtm.5.json) in the tests.
 """
 
@@ -17,7 +21,15 @@ import json
 import os
 from pathlib import Path
 
-from auditor.report.model import HeuristicInfo, Report, ReportFinding, finding_place
+from auditor.report.model import (
+    HeuristicInfo,
+    HeuristicOutcome,
+    Report,
+    ReportFinding,
+    finding_place,
+    incomplete_checks,
+    incomplete_text,
+)
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -69,6 +81,30 @@ def _suppression(f: ReportFinding) -> dict:
     return {"kind": s.kind, "status": "accepted", "justification": s.reason, "properties": props}
 
 
+def _flow_location(flow_uri: str, line: int | None, text: str) -> dict:
+    return {"physicalLocation": {"artifactLocation": {"uri": flow_uri},
+                                 "region": {"startLine": line if line and line > 0 else 1}},
+            "message": {"text": text}}
+
+
+def _review(report: Report, o: HeuristicOutcome, index: dict[str, int], flow_uri: str | None) -> dict:
+    """An incomplete check as a "review" result: what could not be measured, for a person to look at."""
+    result = {
+        "ruleId": o.id,
+        "kind": "review",
+        "level": "none",
+        "message": {"text": f"Check incomplete: {incomplete_text(o)}."},
+        "partialFingerprints": {"consentAudit/v1": hashlib.sha256(
+            json.dumps([report.flow.name, o.id, "incomplete", o.incomplete]).encode()).hexdigest()},
+        "properties": {"outcome": o.outcome, "incomplete": o.incomplete, "checked": o.text},
+    }
+    if o.id in index:
+        result["ruleIndex"] = index[o.id]
+    if flow_uri is not None:
+        result["locations"] = [_flow_location(flow_uri, None, "whole flow")]
+    return result
+
+
 def build_sarif(report: Report, cwd: Path | None = None, docs_base: str | None = None) -> dict:
     meta = {h.id: h for h in report.heuristics}
     cwd = cwd or Path.cwd()
@@ -99,12 +135,9 @@ def build_sarif(report: Report, cwd: Path | None = None, docs_base: str | None =
         if f.suppressed is not None:
             result["suppressions"] = [_suppression(f)]
         if flow_uri is not None:
-            region = {"startLine": f.flow_line if f.flow_line and f.flow_line > 0 else 1}
-            result["locations"] = [{
-                "physicalLocation": {"artifactLocation": {"uri": flow_uri}, "region": region},
-                "message": {"text": finding_place(f)},
-            }]
+            result["locations"] = [_flow_location(flow_uri, f.flow_line, finding_place(f))]
         results.append(result)
+    results += [_review(report, o, index, flow_uri) for o in incomplete_checks(report)]
     run: dict = {
         "tool": {"driver": {"name": "consent-audit", "version": report.tool_version,
                             "semanticVersion": report.tool_version, "rules": rules}},

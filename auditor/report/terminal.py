@@ -28,6 +28,7 @@ from auditor.report.model import (
     exploration_rows,
     finding_place,
     findings_text,
+    incomplete_checks,
     is_citation,
     lower_bound_text,
     metric_rows,
@@ -179,6 +180,8 @@ def render_terminal(report: Report, console: Console) -> None:
     counts = outcome_counts_text(report)
     if counts:
         console.print(Text(counts + " (the Markdown and HTML reports say what each checked)", style="dim"))
+    for o in incomplete_checks(report):  # checked only in part: the points may be understated
+        console.print(Text.assemble(("check incomplete: ", "yellow"), _text(f"{o.id}: {o.incomplete}")))
     console.print(_metrics_table(report))
     if report.metrics.effort_ratio is not None:
         console.print(Text(f"The goal path takes {report.metrics.effort_ratio:g}× the effort of the baseline.",
@@ -192,7 +195,8 @@ def render_terminal(report: Report, console: Console) -> None:
             _finding(console, f, report.figures_of(f.heuristic))
     else:
         clean_verdict = not report.friction_is_lower_bound
-        console.print(Text(no_findings_text(report.finished, len(report.heuristic_failures)),
+        console.print(Text(no_findings_text(report.finished, len(report.heuristic_failures),
+                                            len(incomplete_checks(report))),
                            style="green" if clean_verdict else "yellow"))
         console.print()
 
