@@ -16,16 +16,19 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli.common import app
-from auditor.evidence.store import connect, record_run
+from auditor.evidence.store import _MIGRATIONS, connect, record_run
 from auditor.report.model import Metrics
 from auditor.summary.export import SCHEMA, csv_text
 from auditor.summary.figures import compute, friction_bins, registered_heuristics
 from auditor.summary.plots import outcomes_plot
 from auditor.summary.table import COLUMNS, load_sites
 from auditor.summary.write import summarise
+from auditor.suppression import Suppression
 from tests.conftest import run_cli
 from tests.report_factory import make_finding, make_report
 
+ACCEPTED = Suppression(heuristic="delay", reason="the brand's animation; reviewed with legal", kind="external",
+                       source="pyproject.toml:9")
 HOSTILE_SITE = "https://evil.test/?q=<script>alert(1)</script>"
 HOSTILE_REASON = "timed out after 60 s <script>window.__pwned=1</script> [link](http://x) | cell"
 
@@ -42,8 +45,9 @@ SITES = {
     "https://a.test/": ("url", "complete", None, make_report(
         findings=[], friction=0, band="none", score_raw=0.0, metrics=_metrics(1, 1, 4.0, 2.0)), 3.0),
     "https://b.test/": ("url", "complete", None, make_report(friction=50, band="high"), 5.0),  # 2 vs 1 clicks
-    "https://c.test/": ("url", "complete", None, make_report(
-        findings=[make_finding(1)], friction=20, band="low", score_raw=20.0, metrics=_metrics(4, 2, 20.0, 5.0)), 7.0),
+    "https://c.test/": ("url", "complete", None, make_report(  # one open finding, one a suppression covered
+        findings=[make_finding(1), make_finding(2, heuristic="delay", step=1, points=0.0, suppressed=ACCEPTED)],
+        friction=20, band="low", score_raw=20.0, metrics=_metrics(4, 2, 20.0, 5.0)), 7.0),
     "https://d.test/": ("url", "no-consent-ui", "no consent notice found", make_report(
         findings=[], status="no-consent-ui", reason="no consent notice found", friction=0, band="none",
         score_raw=0.0, metrics=_metrics(0, None, 0.0, None)), 2.0),
@@ -89,6 +93,9 @@ def test_rows_join_the_ledger_with_runs_metrics_and_findings(batch):
         "complete", 50, "high", 2, 1, 1)
     assert (b.goal_effort_s, b.baseline_effort_s, b.effort_ratio) == (95.3, 3.1, 30.7)
     assert b.findings == 2 and b.heuristics == ("hidden-affordance", "required-justification")
+    assert b.suppressed == 0
+    c = rows["https://c.test/"]  # the suppressed delay finding is not open: counted apart, not a heuristic fired
+    assert (c.findings, c.suppressed, c.heuristics) == (1, 1, ("hidden-affordance",))
     assert rows["https://a.test/"].refusal_on_first_screen
     assert not rows["shops/f.yaml"].refusal_on_first_screen  # one click, but the goal was not reached
     hostile = rows[HOSTILE_SITE]
@@ -114,6 +121,8 @@ def test_figures_exactly(summary):
     assert freq["required-justification"] == (1, 5)  # not registered: listed because it fired
     assert freq["path-length"] == (1, 5)  # fired on a goal-unreachable run: still counted
     assert freq["nagging"] == (0, 5)  # registered, never fired
+    assert freq["delay"] == (0, 5)  # only a suppressed finding: not an open problem anywhere
+    assert (f.suppressed_findings, f.sites_with_suppressed) == (1, 1)
     assert set(freq) == set(registered_heuristics()) | {"required-justification"}
     assert f.heuristics[0].heuristic == "hidden-affordance"
     assert dict(f.friction_bins) == {"0–9": 1, "10–19": 0, "20–29": 1, "30–39": 0, "40–49": 0, "50–59": 1,
@@ -149,6 +158,8 @@ def test_csv_and_parquet_round_trip(summary):
     b = next(row for row in read if row["site"] == "https://b.test/")
     assert (b["goal_clicks"], b["effort_ratio"], b["heuristics"], b["refusal_on_first_screen"]) == (
         "2", "30.7", "hidden-affordance;required-justification", "False")
+    c = next(row for row in read if row["site"] == "https://c.test/")
+    assert (c["findings"], c["suppressed"], c["heuristics"]) == ("1", "1", "hidden-affordance")
     hostile = next(row for row in read if row["site"] == HOSTILE_SITE)
     assert hostile["reason"] == HOSTILE_REASON and hostile["friction"] == ""
 
@@ -159,6 +170,8 @@ def test_markdown_states_figures_and_escapes_page_text(summary):
     assert "| goal clicks | 3 | 1 | 1.5 | 2 | 3 | 4 |" in md
     assert "| hidden-affordance | 2 | 40.0% |" in md
     assert "| incomplete | 1 |" in md
+    assert "| suppressed findings (not counted as open) | 1 on 1 sites | 5 sites with a report |" in md
+    assert "Open findings only: 1 suppressed finding(s) on 1 site(s) are not counted" in md
     assert "<script>" not in md and "&lt;script&gt;window.\\_\\_pwned=1&lt;/script&gt;" in md
     assert "\\[link\\]\\(http\\://x\\) \\| cell" in md
 
@@ -173,6 +186,7 @@ def test_html_is_self_contained_and_escapes_site_and_reason(summary):
     assert "<link" not in html and "url(" not in html and "@import" not in html  # nothing loaded from elsewhere
     assert "default-src 'none'" in html
     assert 'href="../' in html  # each site's report.html by a relative link
+    assert '<th class="num">Open findings</th><th class="num">Suppressed</th>' in html
 
 
 def test_plots_leave_no_global_state_and_are_reproducible(summary):
@@ -188,8 +202,23 @@ def test_cli_prints_and_writes_the_summary(batch, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "refusal on the first screen" in result.stdout and "33.3% (1 of 3)" in result.stdout
     assert "hidden-affordance 40.0% (2 of 5)" in result.stdout
+    assert "suppressed findings (not counted as open)" in result.stdout and "1 on 1 sites" in result.stdout
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "sites.csv", "sites.parquet", "summary.html", "summary.md"]
+
+
+def test_a_schema_3_batch_store_reads_every_finding_as_open(tmp_path):
+    """A batch written before schema 4 has no suppressed column; read-only, it is not migrated."""
+    with closing(sqlite3.connect(tmp_path / "consent-audit.db")) as conn, conn:
+        conn.executescript(";\n".join(_MIGRATIONS[:3]) + "\nPRAGMA user_version = 3;")
+        conn.execute("INSERT INTO runs (recorded_at, flow_name, goal, status, friction, score_raw) "
+                     "VALUES ('t', 'old', 'reject', 'complete', 20, 20.0)")
+        conn.execute("INSERT INTO findings (run_id, number, heuristic, severity, path, title, points) "
+                     "VALUES (1, 1, 'delay', 'low', 'goal', 'waits', 20.0)")
+        conn.execute("INSERT INTO batch_sites (site, kind, input, status, run_id, finished_at) "
+                     "VALUES ('https://old.test/', 'url', 'https://old.test/', 'complete', 1, 't')")
+    [row] = load_sites(tmp_path)
+    assert (row.findings, row.suppressed, row.heuristics) == (1, 0, ("delay",))
 
 
 def _bad_input(folder: Path) -> str:

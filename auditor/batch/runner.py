@@ -18,6 +18,7 @@ from auditor.batch.ledger import Done, Ledger
 from auditor.batch.sites import Site
 from auditor.batch.task import SiteResult, SiteTask, run_site
 from auditor.evidence.store import BatchSite
+from auditor.suppression import Suppression
 
 WINDOW_PER_WORKER = 2  # tasks queued per worker: enough to keep it busy, few enough to stop quickly
 
@@ -32,6 +33,7 @@ class BatchOptions:
     scheduler: str | None = None  # tcp://HOST:PORT of an existing cluster; None = a local one
     evidence_dir: Path | None = None  # site folders' root, shared by client and workers (default OUT/sites)
     browser: str | None = None
+    suppressions: tuple[Suppression, ...] = ()  # the project's, read by the client; every site is judged with them
 
     @property
     def sites_root(self) -> Path:
@@ -85,7 +87,7 @@ def run_batch(sites: list[Site], options: BatchOptions, ledger: Ledger,
 def _task(site: Site, options: BatchOptions) -> SiteTask:
     return SiteTask(site=site, run_dir=str(options.sites_root / site.slug), goal=options.goal,
                     timeout=options.site_timeout, browser=options.browser, pack=options.packs,
-                    local=options.scheduler is None)
+                    local=options.scheduler is None, suppressions=options.suppressions)
 
 
 def _result_of(future) -> SiteResult:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.batch.sites import Site
+from auditor.suppression import Suppression
 
 REASON_MAX = 500  # a reason is page-derived text at times: bounded before it reaches the ledger
 
@@ -29,6 +30,10 @@ class SiteTask:
     browser: str | None = None
     pack: bool = False  # the client cannot see the worker's disk: return the folder as a zip
     local: bool = True  # a local cluster names its workers "local-N"
+    # the project's [tool.consent-audit] suppress, read once by the client (a worker may not see its
+    # pyproject.toml): judged with every site, as `audit` and `explore` do (docs/suppressions.md). Left out
+    # of the hash: a pydantic model has none, and the task stays hashable as it was.
+    suppressions: tuple[Suppression, ...] = field(default=(), hash=False)
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,14 @@ def _audit(task: SiteTask, run_dir: Path, session) -> tuple[str, str, str, str |
     from auditor.pipeline import OutputOptions, audit, explore_and_audit
 
     prepare_run_dir(run_dir)  # a folder a killed batch half-wrote is cleared: this site starts afresh
+    project = list(task.suppressions)
     if task.site.kind == "url":
-        result = explore_and_audit(task.site.input, task.goal, run_dir, session=session, outputs=OutputOptions())
+        result = explore_and_audit(task.site.input, task.goal, run_dir, session=session, outputs=OutputOptions(),
+                                   suppressions=project)
     else:
         flow_file = Path(task.site.input)
-        result = audit(load_flow(flow_file), run_dir, session=session, outputs=OutputOptions(flow_file=flow_file))
+        flow = load_flow(flow_file).with_project_suppressions(project)  # the flow file's suppress:, then these
+        result = audit(flow, run_dir, session=session, outputs=OutputOptions(flow_file=flow_file))
     report = result.report
     return report.model_dump_json(), result.outputs.manifest_sha256, report.status, report.reason
 

@@ -63,6 +63,7 @@ def batch(
     from auditor.batch.runner import BatchOptions, pending, run_batch
     from auditor.batch.sites import SitesError, read_sites
     from auditor.clock import utc_now
+    from auditor.config import load_settings
     from auditor.evidence.run_folder import prepare_run_dir
     from auditor.gather.browser import resolve_browser
 
@@ -70,9 +71,12 @@ def batch(
         sites = read_sites(input_)
     except SitesError as exc:
         raise BadInput(str(exc)) from None
+    # the project's suppressions, as `audit` and `explore` read them: a bad entry is bad input (ConfigError,
+    # exit 2) before any site starts
+    suppressions = tuple(load_settings().suppressions)
     options = BatchOptions(out=out, concurrency=concurrency, site_timeout=site_timeout, goal=goal,
                            retry_incomplete=retry_incomplete, scheduler=scheduler, evidence_dir=evidence_dir,
-                           browser=browser)
+                           browser=browser, suppressions=suppressions)
     if scheduler is None:  # a wrong --browser is bad input here, not N incomplete sites later
         resolve_browser(browser)
     prepare_run_dir(options.sites_root)  # the folder takes files: bad input now, not after the first site

@@ -6,7 +6,10 @@ figures are compared field by field as the heuristic declares them (label and un
 5 clicks -> 3 clicks"), a key no model declares by its name.
 A finding a team's suppression covers (docs/suppressions.md) is not an open problem: a matched pair that
 became suppressed or stopped being suppressed is reported as such (never as fixed or new), and a suppressed
-finding that appears or disappears is kept apart from the new and fixed ones.
+finding that appears or disappears is kept apart from the new and fixed ones. A finding suppressed in both runs
+whose suppression now gives another reason or another end date is listed too (with both reasons and where each
+was written): the team's judgement changed even though the score did not. A suppression that only moved to
+another line is not a change.
 Given run folders, the wording of the first page is compared too, read from each run's HTML evidence
 (auditor/evidence/page_words.py): a notice that now says something else is a change a reader must see.
 Works on run folders or report.json files; never opens a browser.
@@ -83,6 +86,7 @@ class RunDiff:
     unsuppressed: list[Change] = field(default_factory=list)  # suppressed before, open again after
     new_suppressed: list[ReportFinding] = field(default_factory=list)  # appeared already suppressed
     gone_suppressed: list[ReportFinding] = field(default_factory=list)  # suppressed before, not found after
+    suppression_changed: list[Change] = field(default_factory=list)  # suppressed in both, another reason or until
     metrics: list[MetricDelta] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     wording: WordingChange | None = None  # None: a run has no HTML evidence of its first page
@@ -94,7 +98,7 @@ class RunDiff:
     @property
     def any_change(self) -> bool:
         return bool(self.new or self.fixed or self.changed or self.friction_delta or self.now_suppressed
-                    or self.unsuppressed or self.new_suppressed or self.gone_suppressed
+                    or self.unsuppressed or self.new_suppressed or self.gone_suppressed or self.suppression_changed
                     or any(m.before != m.after for m in self.metrics)
                     or (self.wording and (self.wording.added or self.wording.removed)))
 
@@ -164,6 +168,8 @@ def diff_reports(a: Report, b: Report, a_label: str = "A", b_label: str = "B") -
                 d.now_suppressed.append(Change(before, after))
             elif before.suppressed is not None and after.suppressed is None:
                 d.unsuppressed.append(Change(before, after))
+            elif _judgement_changed(before, after):
+                d.suppression_changed.append(Change(before, after))
             elif before.severity != after.severity or before.measured != after.measured:
                 d.changed.append(Change(before, after))
             else:
@@ -171,6 +177,12 @@ def diff_reports(a: Report, b: Report, a_label: str = "A", b_label: str = "B") -
     ma, mb = a.metrics.model_dump(), b.metrics.model_dump()
     d.metrics = [MetricDelta(name, ma.get(name), mb.get(name)) for name in ma]
     return d
+
+
+def _judgement_changed(before: ReportFinding, after: ReportFinding) -> bool:
+    """Suppressed in both runs, for another reason or until another date."""
+    a, b = before.suppressed, after.suppressed
+    return a is not None and b is not None and (a.reason, a.until) != (b.reason, b.until)
 
 
 def diff_runs(run_a: Path, run_b: Path) -> RunDiff:
@@ -216,7 +228,16 @@ def _finding_rows(d: RunDiff) -> list[tuple[str, str, str, str, str]]:
     rows += [("new, suppressed", f.heuristic, _where(f), f.severity, f"{f.title} ({f.suppressed_text})")
              for f in d.new_suppressed]
     rows += [("gone, was suppressed", f.heuristic, _where(f), f.severity, f.title) for f in d.gone_suppressed]
+    rows += [("suppression changed", c.after.heuristic, _where(c.after), c.after.severity,
+              "; ".join([c.after.title, *c.what]) + f" (was {_suppression_text(c.before)}, now "
+              f"{_suppression_text(c.after)})") for c in d.suppression_changed]
     return rows
+
+
+def _suppression_text(f: ReportFinding) -> str:
+    """'suppressed: <reason> (until <date>) [pyproject.toml:9]': the mark, and where the suppression is written."""
+    source = f.suppressed.source if f.suppressed is not None else ""
+    return f"{f.suppressed_text}" + (f" [{source}]" if source else "")
 
 
 def counts_text(d: RunDiff) -> str:
@@ -225,7 +246,8 @@ def counts_text(d: RunDiff) -> str:
     parts = [f"{len(d.new)} new", f"{len(d.fixed)} fixed", f"{len(d.changed)} changed"]
     for n, label in ((len(d.now_suppressed), "now suppressed"), (len(d.unsuppressed), "no longer suppressed"),
                      (len(d.new_suppressed), "new but suppressed"),
-                     (len(d.gone_suppressed), "gone that were suppressed")):
+                     (len(d.gone_suppressed), "gone that were suppressed"),
+                     (len(d.suppression_changed), "with a changed suppression")):
         if n:
             parts.append(f"{n} {label}")
     return ", ".join(parts) + f", {len(d.unchanged)} unchanged finding(s)"

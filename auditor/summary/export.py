@@ -27,7 +27,7 @@ SCHEMA = pa.schema([
     ("reason", pa.string()), ("friction", pa.int32()), ("band", pa.string()), ("goal_clicks", pa.int32()),
     ("baseline_clicks", pa.int32()), ("extra_clicks", pa.int32()), ("goal_effort_s", pa.float64()),
     ("baseline_effort_s", pa.float64()), ("effort_ratio", pa.float64()), ("refusal_on_first_screen", pa.bool_()),
-    ("findings", pa.int32()), ("heuristics", pa.list_(pa.string())), ("run_dir", pa.string()),
+    ("findings", pa.int32()), ("suppressed", pa.int32()), ("heuristics", pa.list_(pa.string())), ("run_dir", pa.string()),
     ("seconds", pa.float64()), ("attempts", pa.int32()), ("worker", pa.string()), ("manifest_sha256", pa.string()),
 ])
 

@@ -4,6 +4,7 @@
 - Click and effort distributions, the first-screen share and the friction histogram use complete audits
   only: an incomplete audit's counts stop where it stopped, so they would understate the cost.
 - Heuristic frequencies use every site with a report (any status): a finding on a partial path was seen.
+  They count open findings only; findings a team's suppression covered are counted apart (``suppressed_findings``).
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ class Figures:
     baseline_effort_s: Distribution
     effort_ratio: Distribution
     heuristics: list[HeuristicFrequency]  # most frequent first, then by id
+    suppressed_findings: int  # findings a suppression covered, over sites with a report: not in ``heuristics``
+    sites_with_suppressed: int  # sites with a report that have any such finding
     friction_bins: list[tuple[str, int]]  # (label, complete audits in the bin)
     bands: dict[str, int]  # friction band -> complete audits
     seconds: Distribution  # wall time per site, over every site that recorded one
@@ -133,6 +136,8 @@ def compute(rows: Sequence[SiteRow], known_heuristics: Sequence[str] = ()) -> Fi
         baseline_effort_s=_values(complete, lambda r: r.baseline_effort_s, "baseline effort (s)"),
         effort_ratio=_values(complete, lambda r: r.effort_ratio, "effort ratio"),
         heuristics=heuristics,
+        suppressed_findings=sum(r.suppressed for r in audited),
+        sites_with_suppressed=sum(r.suppressed > 0 for r in audited),
         friction_bins=friction_bins([r.friction for r in complete if r.friction is not None]),
         bands=_bands(complete),
         seconds=_values(rows, lambda r: r.seconds, "seconds per site"),

@@ -34,6 +34,9 @@ def render_markdown(title: str, figures: Figures, rows: Sequence[SiteRow]) -> st
     out += ["", f"## Heuristics (sites where each fired, of {f.audited} sites with a report)", ""]
     out += _table(("heuristic", "sites", "share"),
                   [(escape_md(h.heuristic), str(h.share.count), h.share.percent_text) for h in f.heuristics])
+    if f.suppressed_findings:
+        out += ["", (f"Open findings only: {f.suppressed_findings} suppressed finding(s) on "
+                     f"{f.sites_with_suppressed} site(s) are not counted (sites.csv, column `suppressed`).")]
     out += ["", "## Friction (complete audits)", ""]
     out += _table(("friction", "audits"), [(label, str(n)) for label, n in f.friction_bins])
     out += [""]

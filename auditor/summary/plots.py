@@ -124,7 +124,8 @@ def heuristics_plot(f: Figures) -> Plot:
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
         ax.bar_label(bars, labels=[f"{h.share.count}" for h in f.heuristics], padding=3)
-        ax.set_xlabel(f"% of the {f.audited} sites with a report where the heuristic fired (bar label: sites)")
+        ax.set_xlabel(f"% of the {f.audited} sites with a report where the heuristic fired, open findings only "
+                      "(bar label: sites)")
     alt = "Share of sites where each heuristic fired: " + ", ".join(
         f"{h.heuristic} {h.share.percent_text}" for h in f.heuristics)
     return Plot("heuristics", "How often each heuristic fired", alt, _png(fig))

@@ -2,6 +2,10 @@
 
 The store is opened read-only, so summarising a batch that is still running never blocks or alters it,
 and a folder that is not a batch is refused with a message instead of being turned into an empty store.
+A finding a team's suppression covered (store schema 4, docs/suppressions.md) is not an open problem: the
+score and the gates ignore it, so ``findings`` and ``heuristics`` count open findings only and
+``suppressed`` counts the others apart. A store that cannot say (written before schema 4, and not migrated
+because it is opened read-only) has only open findings.
 """
 
 from __future__ import annotations
@@ -41,8 +45,9 @@ class SiteRow:
     baseline_effort_s: float | None
     effort_ratio: float | None
     refusal_on_first_screen: bool
-    findings: int
-    heuristics: tuple[str, ...]
+    findings: int  # open findings: those no suppression covered
+    suppressed: int  # findings a suppression covered: in the site's report, not open problems
+    heuristics: tuple[str, ...]  # the heuristics with an open finding
     run_dir: str | None
     seconds: float | None
     attempts: int
@@ -68,10 +73,18 @@ SELECT b.site, b.kind, b.input, b.status, b.reason, b.run_dir AS ledger_run_dir,
        (SELECT value FROM metrics m WHERE m.run_id = r.id AND m.name = 'goal_effort_s') AS goal_effort_s,
        (SELECT value FROM metrics m WHERE m.run_id = r.id AND m.name = 'baseline_effort_s') AS baseline_effort_s,
        (SELECT value FROM metrics m WHERE m.run_id = r.id AND m.name = 'effort_ratio') AS effort_ratio,
-       (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id) AS findings
+       (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND {is_open}) AS findings,
+       (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND NOT ({is_open})) AS suppressed
 FROM batch_sites b LEFT JOIN runs r ON r.id = b.run_id
 ORDER BY b.site
 """
+
+
+def _open_condition(conn: sqlite3.Connection) -> str:
+    """SQL true for an open finding: ``suppressed`` NULL (not recorded) or 0. A schema-3 store, opened
+    read-only and so not migrated, has no such column: all its findings are open."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(findings)")}
+    return "f.suppressed IS NOT 1" if "suppressed" in columns else "1"
 
 
 def open_batch_store(folder: Path) -> sqlite3.Connection:
@@ -105,10 +118,12 @@ def load_sites(folder: Path) -> list[SiteRow]:
     """Every site in the batch's ledger, ordered by site key."""
     with closing(open_batch_store(folder)) as conn:
         try:
+            is_open = _open_condition(conn)
             fired: dict[int, set[str]] = {}
-            for run_id, heuristic in conn.execute("SELECT DISTINCT run_id, heuristic FROM findings"):
+            query = f"SELECT DISTINCT run_id, heuristic FROM findings f WHERE {is_open}"
+            for run_id, heuristic in conn.execute(query):
                 fired.setdefault(run_id, set()).add(heuristic)
-            rows = [_site(r, fired.get(r["run_id"], set())) for r in conn.execute(_QUERY)]
+            rows = [_site(r, fired.get(r["run_id"], set())) for r in conn.execute(_QUERY.format(is_open=is_open))]
         except sqlite3.Error as exc:
             raise NotABatch(f"{Path(folder) / STORE_NAME}: cannot read the batch ({exc}); expected {EXPECTED}."
                             ) from None
@@ -131,7 +146,7 @@ def _site(r: sqlite3.Row, heuristics: set[str]) -> SiteRow:
         extra_clicks=goal - baseline if goal is not None and baseline is not None else None,
         goal_effort_s=r["goal_effort_s"], baseline_effort_s=r["baseline_effort_s"], effort_ratio=r["effort_ratio"],
         refusal_on_first_screen=r["status"] == "complete" and goal == 1,
-        findings=r["findings"] if has_run else 0,
+        findings=r["findings"] if has_run else 0, suppressed=r["suppressed"] if has_run else 0,
         heuristics=tuple(sorted(heuristics)),
         run_dir=r["ledger_run_dir"] or r["run_dir"], seconds=r["seconds"], attempts=r["attempts"],
         worker=r["worker"], manifest_sha256=r["manifest_sha256"])

@@ -27,6 +27,8 @@ def key_figures(f: Figures) -> list[tuple[str, str, str]]:
          f"{number(f.goal_effort_s.median)} s / {number(f.baseline_effort_s.median)} s", over_complete),
         ("median effort ratio (refuse ÷ accept)", number(f.effort_ratio.median), over_complete),
         ("sites with a report", str(f.audited), "every site in the ledger"),
+        ("suppressed findings (not counted as open)",
+         f"{f.suppressed_findings} on {f.sites_with_suppressed} sites", f"{f.audited} sites with a report"),
         ("median wall time per site", f"{number(f.seconds.median)} s", f"{f.seconds.n} sites that recorded it"),
     ]
 
