@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,13 +12,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
+# pytest-xdist's workers start with COLUMNS=80; the CLI's rich consoles fix their width from COLUMNS when
+# they are created (at import, during collection), so every in-process CliRunner call that gives its own
+# width would get 80 instead. Without it the consoles read the width each time they print, as in a shell.
+os.environ.pop("COLUMNS", None)
+
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """The installed command, as a user runs it: exit code, stdout and stderr are what we assert on."""
     exe = Path(sys.executable).with_name("consent-audit")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "auditor.cli"]
     return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout,
-                          env={**__import__("os").environ, "COLUMNS": "160", "NO_COLOR": "1"})
+                          env={**os.environ, "COLUMNS": "160", "NO_COLOR": "1"})
 
 
 @pytest.fixture(scope="session")

@@ -57,10 +57,10 @@ BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
     (BOMB, "more than 100,000 values"),                                # 'billion laughs': 31 s before the limit
 ])
 def test_hostile_yaml_is_a_flow_error_quickly(text, words):
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: what a YAML bomb burns, whatever else shares the machine
     with pytest.raises(FlowError, match=words.replace("(", r"\(")):
         parse_flow(text, "bad.yaml")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 @pytest.mark.parametrize("identity", ['{phone: "+44 7700 900123"}', '{tel: "555-0142"}', '{birthday: "1990-01-01"}',

@@ -83,6 +83,8 @@ def find_once(page: Page, loc: Locator, keep_handle: bool = False) -> Target | N
             except PlaywrightError as exc:
                 if frame is not page.main_frame:  # a detached child frame: nothing a person could click
                     continue
+                if "context was destroyed" in str(exc):  # the page is navigating: look again once it has
+                    return None
                 if loc.css is not None and "selector" in str(exc).lower():
                     raise BadLocator(f"css {loc.css!r} is not a valid CSS selector") from None
                 raise  # the page itself failed (crashed, closed): not a question of the locator

@@ -7,8 +7,8 @@ trace lacked, and one that passed says in its system-out what it checked. One wh
 (it applied, but a measurement it needs could not be made) is neither skipped (it did apply) nor a failure
 (nothing was found) nor an error (it did not crash): a testcase that counts as run, whose system-out
 starts "incomplete:" with what could not be measured and what was checked; the suite's properties list
-those heuristics under ``incomplete``, so a CI reader can find them without parsing text. Two more testcases carry the
-whole-audit gates: ``audit-complete`` (an incomplete audit is an error, never a pass) and
+those heuristics under ``incomplete``, so a CI reader can find them without parsing text. Two more
+testcases carry the whole-audit gates: ``audit-complete`` (an incomplete audit is an error, never a pass) and
 ``friction-score`` (the --max-friction gate, when set). A suppressed finding is never a failure: its
 testcase lists it in system-out with the reason.
 """
