@@ -21,8 +21,13 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(VENV)/bin/consent-audit audit fixtures/meta-2024/flow.yaml --out reports/meta-2024
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each test module whole in one of them (its
+# shared browser and audits stay together): most of a browser test is waiting for the page, so three
+# workers on two cores take about two thirds of the serial time. `make test TEST_WORKERS=0` runs serially.
+TEST_WORKERS ?= 3
+
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 bench: setup
 	$(PY) benchmarks/overhead.py
