@@ -315,13 +315,17 @@ def hostile_site():
 @pytest.mark.parametrize("case, failure, words, bound", [
     # the login page busy-loops: the watchdog stops its scripts at step_timeout + KILL_GRACE_S (5 s)
     ("login-busy-loop", "page-fault", ("stopped responding while signing in (login step 2, fill", "busy"), 30),
-    # "Sign in" never answers and done may wait 120 s: the login gets the flow_timeout (4 s) + 3 s grace
-    ("login-never-ends", "timeout", ("took longer than the flow_timeout of 4 s",), 25),
+    # "Sign in" never answers and done may wait 120 s: the login gets the flow_timeout (4 s) + 3 s grace; on a
+    # loaded machine the click's own step_timeout (2 s) may run out first, which is the same hang
+    ("login-never-ends", "timeout", ("took longer than the flow_timeout of 4 s|did not answer within the "
+                                     "step_timeout of 2 s",), 25),
 ])
 def test_a_login_page_that_hangs_ends_the_audit_as_the_sites_fault(hostile_site, tmp_path, case, failure, words,
                                                                    bound):
     from tests.test_hostile_e2e import assert_incomplete, audit_case
 
     o = audit_case(case, tmp_path, hostile_site, bound=bound)  # asserts the wall-time bound and the outputs
-    assert_incomplete(o, failure, None, "the sign-in (login) failed before the path began", *words)
+    assert_incomplete(o, failure, None, "the sign-in (login) failed before the path began")
+    for either in words:  # "a|b": one of the two bounds, whichever ran out first
+        assert any(w in o.goal["reason"] for w in either.split("|")), o.goal["reason"]
     assert o.goal["steps"] == []  # nothing of the path ran: the person never reached the notice

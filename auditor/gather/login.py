@@ -19,6 +19,7 @@ import time
 from urllib.parse import urljoin, urlparse
 
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from auditor.flow.spec import ENV_PLACEHOLDER, Flow, Locator, Step
 from auditor.gather.context import secret
@@ -97,9 +98,11 @@ def sign_in(context, flow: Flow, path_start: str) -> int:
         if bounds.overtime:  # the page was closed under a call: the time, not the closed page, is the cause
             raise LoginFailed("timeout", f"the sign-in took longer than the flow_timeout of "
                                          f"{settings.flow_timeout:g} s") from None
-        failure = "flow-mismatch" if isinstance(exc, TargetNotFound) else "page-fault"
-        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise LoginFailed(failure, masked(first_line, used)[:300]) from None
+        first_line = masked((str(exc).strip().splitlines() or [type(exc).__name__])[0], used)[:300]
+        if isinstance(exc, PlaywrightTimeout):  # a step's own bound ran out first (a slow machine): the same hang
+            raise LoginFailed("timeout", f"the sign-in did not answer within the step_timeout of "
+                                         f"{settings.step_timeout:g} s ({first_line})") from None
+        raise LoginFailed("flow-mismatch" if isinstance(exc, TargetNotFound) else "page-fault", first_line) from None
     finally:
         bounds.close()
         try:
