@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from auditor.batch.ledger import Done
-from auditor.batch.runner import pending
+from auditor.batch.runner import LOCAL_CLUSTER_CONFIG, pending
 from auditor.batch.sites import Site, SitesError, read_sites, site_slug
 from auditor.evidence.store import BatchSite, connect, record_site
 from fixtures.batch.sites import EXPECTED, kind_of, serve_sites, write_flows
@@ -125,6 +125,22 @@ def test_an_unwritable_out_folder_exits_2(tmp_path):
     (tmp_path / "file").write_text("")
     result = run_cli("batch", str(f), "--out", str(tmp_path / "file"), timeout=60)
     assert result.returncode == 2 and "cannot write" in result.stderr
+
+
+def _housekeeping() -> dict:
+    import dask
+
+    return {key: dask.config.get(key) for key in LOCAL_CLUSTER_CONFIG}
+
+
+def test_a_local_clusters_workers_run_with_less_dask_housekeeping(tmp_path):
+    """The worker processes, not only the client, see the settings that leave the cores to the browsers."""
+    from auditor.batch.runner import BatchOptions, _client
+
+    with _client(BatchOptions(out=tmp_path, concurrency=1)) as client:
+        seen = client.run(_housekeeping)
+    assert list(seen.values()) == [LOCAL_CLUSTER_CONFIG]
+    assert _housekeeping() != LOCAL_CLUSTER_CONFIG  # the client's own configuration is left as it was
 
 
 # --- local batches in Chromium ---------------------------------------------------------------------------

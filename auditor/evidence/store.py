@@ -17,6 +17,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 DEFAULT_STORE = Path("reports") / "consent-audit.db"
+# SQL true for an open finding (alias ``f``): ``suppressed`` is 0, or NULL where it was not recorded.
+OPEN_FINDING = "f.suppressed IS NOT 1"
 
 
 class StoreError(Exception):
@@ -248,8 +250,8 @@ def history(location: str | Path | None, flow: str) -> list[HistoryRow]:
         rows = conn.execute(
             f"SELECT r.id, r.recorded_at, r.started_at, r.flow_name, r.flow_file, r.status, r.friction, r.run_dir, "
             f"r.manifest_sha256, "
-            f"(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.suppressed IS NOT 1) AS n, "
-            f"(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.suppressed = 1) AS muted "
+            f"(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND {OPEN_FINDING}) AS n, "
+            f"(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND NOT ({OPEN_FINDING})) AS muted "
             f"FROM runs r WHERE r.flow_name IN ({marks}) OR r.flow_file IN ({marks}) ORDER BY r.id",
             (*candidates, *candidates)).fetchall()
     return [HistoryRow(id=r["id"], recorded_at=r["recorded_at"], started_at=r["started_at"], flow_name=r["flow_name"],

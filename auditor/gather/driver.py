@@ -100,7 +100,7 @@ def _run_path(browser, flow: Flow, kind: str, start: str, steps: list[Step], don
     context.on("page", run.events.on_popup)
     stop.run = run
     try:
-        if _open_start(run, trace, info, user_agent is not None):
+        if _open_start(run, trace, info if kind == "goal" else None, user_agent is not None):
             if after is not None:
                 after.before(run)  # what the start page did before anyone chose
             _run_steps(run, trace, steps, done)
@@ -118,12 +118,15 @@ def _run_path(browser, flow: Flow, kind: str, start: str, steps: list[Step], don
             pass
 
 
-def _open_start(run: PathRun, trace: PathTrace, info: dict, ordinary_agent: bool) -> bool:
-    """Opens the start page; False (with the path's outcome set) when it could not be opened."""
+def _open_start(run: PathRun, trace: PathTrace, info: dict | None, ordinary_agent: bool) -> bool:
+    """Opens the start page; False (with the path's outcome set) when it could not be opened. ``info``
+    gets the user agent the site sees; None on the baseline, whose browser and context options are the
+    goal path's (one round trip less)."""
     try:
-        with run.guard(run.settings.step_timeout, "reading the user agent"):
-            agent, webdriver = run.page.evaluate("[navigator.userAgent, navigator.webdriver]")
-            info["user_agent"], info["looks_ordinary"] = agent, ordinary_agent and not webdriver
+        if info is not None:
+            with run.guard(run.settings.step_timeout, "reading the user agent"):
+                agent, webdriver = run.page.evaluate("[navigator.userAgent, navigator.webdriver]")
+                info["user_agent"], info["looks_ordinary"] = agent, ordinary_agent and not webdriver
         _goto_start(run, trace)
         return True
     except _START_FAILURES as exc:

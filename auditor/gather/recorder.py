@@ -17,6 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from auditor.evidence.atomic import RunFolderError, write_bytes_atomic
 from auditor.gather import snapshot
 from auditor.gather.capture import settle_and_capture
+from auditor.gather.full_page import full_page_png
 from auditor.gather.outcome import FlowTimeout, short
 from auditor.gather.path_run import PathRun
 from auditor.gather.watchdog import KILL_GRACE_S, PageHung
@@ -113,18 +114,24 @@ def _write(run: PathRun, rel: str, data: bytes) -> str:
 
 def screenshot(run: PathRun, name: str, snap: Snapshot | None = None) -> str | None:
     """A full-page screenshot saved as ``screenshots/<path>-<name>.png``; the name is the tool's (a
-    step number or 'final'), never the page's. A very tall page is cut at SCREENSHOT_MAX_HEIGHT."""
+    step number or 'final'), never the page's. A very tall page is cut at SCREENSHOT_MAX_HEIGHT. Taken
+    through the path's CDP session (auditor.gather.full_page), else by Playwright."""
     bound = min(SCREENSHOT_MAX_S, run.snapshot_bound())
-    clip = None
-    if snap is not None and snap.page_height > SCREENSHOT_MAX_HEIGHT:
-        clip = {"x": 0, "y": 0, "width": max(snap.page_width, 1), "height": SCREENSHOT_MAX_HEIGHT}
-        run.notes.append(f"the page is {snap.page_height:.0f} px tall; its screenshot shows the top "
-                         f"{SCREENSHOT_MAX_HEIGHT} px")
     try:
         with run.guard(bound + 1, "taking a screenshot"):
-            data = run.page.screenshot(full_page=True, timeout=bound * 1000, animations="disabled", clip=clip)
+            shot = full_page_png(run.cdp, SCREENSHOT_MAX_HEIGHT, run.person.touch)
+            if shot is not None:
+                data, height = shot.png, shot.page_height
+            else:
+                height = snap.page_height if snap is not None else 0
+                clip = None
+                if height > SCREENSHOT_MAX_HEIGHT:
+                    clip = {"x": 0, "y": 0, "width": max(snap.page_width, 1), "height": SCREENSHOT_MAX_HEIGHT}
+                data = run.page.screenshot(full_page=True, timeout=bound * 1000, animations="disabled", clip=clip)
     except (PlaywrightError, PageHung):
         return None
+    if height > SCREENSHOT_MAX_HEIGHT:
+        run.notes.append(f"the page is {height:.0f} px tall; its screenshot shows the top {SCREENSHOT_MAX_HEIGHT} px")
     return _write(run, f"screenshots/{run.kind}-{name}.png", data)
 
 

@@ -15,7 +15,7 @@ from contextlib import closing
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from auditor.evidence.store import SCHEMA_VERSION
+from auditor.evidence.store import OPEN_FINDING, SCHEMA_VERSION
 
 STORE_NAME = "consent-audit.db"
 BATCH_SCHEMA = 3  # the store version that added batch_sites
@@ -81,10 +81,10 @@ ORDER BY b.site
 
 
 def _open_condition(conn: sqlite3.Connection) -> str:
-    """SQL true for an open finding: ``suppressed`` NULL (not recorded) or 0. A schema-3 store, opened
-    read-only and so not migrated, has no such column: all its findings are open."""
+    """The store's OPEN_FINDING condition. A schema-3 store, opened read-only and so not migrated, has no
+    ``suppressed`` column: all its findings are open."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(findings)")}
-    return "f.suppressed IS NOT 1" if "suppressed" in columns else "1"
+    return OPEN_FINDING if "suppressed" in columns else "1"
 
 
 def open_batch_store(folder: Path) -> sqlite3.Connection:
