@@ -192,7 +192,8 @@ def test_flow_timeout_ends_a_path_that_runs_too_long(tmp_path, server):
     print(f"flow-timeout: exit {proc.returncode} in {seconds:.1f} s: {trace['goal']['reason']}")
     assert seconds < 20 and proc.returncode == 3, proc.stderr
     goal = trace["goal"]
-    assert (goal["status"], goal["failure"], goal["failed_step"]) == ("incomplete", "timeout", 2)
+    # Step 2's 60 s wait is what the flow timeout cuts; on a loaded machine the 3 s can run out in step 1.
+    assert (goal["status"], goal["failure"]) == ("incomplete", "timeout") and goal["failed_step"] in (1, 2)
     assert "longer than its flow_timeout of 3 s" in goal["reason"]
 
 

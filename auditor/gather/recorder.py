@@ -112,14 +112,15 @@ def _write(run: PathRun, rel: str, data: bytes) -> str:
     return rel
 
 
-def screenshot(run: PathRun, name: str, snap: Snapshot | None = None) -> str | None:
+def screenshot(run: PathRun, name: str, snap: Snapshot | None = None, page_size=None) -> str | None:
     """A full-page screenshot saved as ``screenshots/<path>-<name>.png``; the name is the tool's (a
     step number or 'final'), never the page's. A very tall page is cut at SCREENSHOT_MAX_HEIGHT. Taken
-    through the path's CDP session (auditor.gather.full_page), else by Playwright."""
+    through the path's CDP session (auditor.gather.full_page; ``page_size``: the capture's measurement of
+    the page, taken just before), else by Playwright."""
     bound = min(SCREENSHOT_MAX_S, run.snapshot_bound())
     try:
         with run.guard(bound + 1, "taking a screenshot"):
-            shot = full_page_png(run.cdp, SCREENSHOT_MAX_HEIGHT, run.person.touch)
+            shot = full_page_png(run.cdp, SCREENSHOT_MAX_HEIGHT, run.person.touch, page_size)
             if shot is not None:
                 data, height = shot.png, shot.page_height
             else:
@@ -149,11 +150,12 @@ def capture(run: PathRun, record: StepTrace, shape: TargetShape | None = None) -
     _keep(run, record, *take_snapshot(run, shape))
 
 
-def _keep(run: PathRun, record: StepTrace, snap: Snapshot | None, index: int | None, html: str | None) -> None:
+def _keep(run: PathRun, record: StepTrace, snap: Snapshot | None, index: int | None, html: str | None,
+          page_size=None) -> None:
     """A snapshot taken for ``record``, with the screenshot taken now and the HTML written beside it."""
     name = f"{record.number:02d}"
     record.snapshot, record.target = snap, index
-    record.screenshot = screenshot(run, name, snap)
+    record.screenshot = screenshot(run, name, snap, page_size)
     record.html = save_html(run, name, html)
 
 
@@ -167,7 +169,7 @@ def capture_before_action(run: PathRun, record: StepTrace, shape: TargetShape, f
     captured = settle_and_capture(run, shape.handle, settles) if in_main_frame else None
     if captured is not None:
         since, shape.opens_tab = captured.since, captured.opens_tab
-        _keep(run, record, captured.snapshot, captured.target, captured.html)
+        _keep(run, record, captured.snapshot, captured.target, captured.html, captured.page_size)
     else:
         if settles:
             settle_before_capture(run, frame)
@@ -227,12 +229,13 @@ def final_evidence(run: PathRun, trace: PathTrace) -> None:
             settle_before_capture(run, None)
     except (PlaywrightError, PageHung, FlowTimeout):
         captured = None  # the capture below says what state the page is in
+    page_size = None
     if captured is not None:
-        trace.final, html = captured.snapshot, captured.html
+        trace.final, html, page_size = captured.snapshot, captured.html, captured.page_size
     else:
         try:
             trace.final, _, html = take_snapshot(run)
         except (PlaywrightError, PageHung):
             trace.final, html = None, None
-    trace.final_screenshot = screenshot(run, "final", trace.final)
+    trace.final_screenshot = screenshot(run, "final", trace.final, page_size)
     trace.final_html = save_html(run, "final", html)
