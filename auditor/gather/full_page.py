@@ -7,9 +7,9 @@ a batch that is four screenshots a site at 65-130 ms each (benchmarks/batch.py).
 here: one evaluation measures the page with Playwright's own formula (the largest of the body's and the
 document element's scroll, offset and client sizes) and says whether web fonts are still loading, and one
 ``Page.captureScreenshot`` takes it, the way Playwright's Chromium backend does: at device scale, beyond
-the viewport only when the page does not fit it. About 45 ms a shot. The recorder's capture (auditor.gather.
-capture) runs the same measurement in its own round trip, just before the shot, so then only the capture
-itself is sent.
+the viewport only when the page does not fit it. About 45 ms a shot. The recorder's capture
+(auditor.gather.capture) runs the same measurement in its own round trip just before the shot, so then
+only the capture itself is sent.
 
 What is left out on purpose: Playwright hides the text caret and stops CSS animations while it shoots,
 which changes the page (a finished animation fires its ``animationend``). The recorder has already let
