@@ -3,16 +3,16 @@ Playwright's full-page screenshot shows, and gives way to it where it cannot."""
 
 from __future__ import annotations
 
-import struct
-
 import pytest
 
 from auditor.gather.full_page import _size, full_page_png
+from auditor.report.html import image_size
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", data[16:24])
+    kind, width, height = image_size(data)
+    assert kind == "image/png"
+    return width, height
 
 
 @pytest.fixture(scope="module")
